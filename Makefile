@@ -1,0 +1,75 @@
+# Mentoring Hub. `make run` to try it, `make test` to test it.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/mentoring_hub
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
+TEST_ENV := DJANGO_SETTINGS_MODULE=mentoring_hub.settings_test
+PYTEST := $(TEST_ENV) $(VENV)/bin/pytest -n 2
+
+.PHONY: run serve test test-sqlite test-postgres lint format bench clean
+
+# Installs happen only when a requirements file changed (the stamp is older).
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+var:
+	mkdir -p var/static var/media
+
+## run: install, migrate, load launch data and serve http://127.0.0.1:$(PORT) (SQLite, DEBUG on)
+run: $(VENV)/.installed | var
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py createcachetable
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## serve: production-like: gunicorn with 2 workers, WhiteNoise, DEBUG off (export SECRET_KEY, ALLOWED_HOSTS)
+serve: $(VENV)/.installed | var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py mentoring_hub.wsgi
+
+## test: the whole suite on SQLite and, when it answers, PostgreSQL (with Redis)
+test: test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.installed-dev
+	env -u DATABASE_URL -u REDIS_URL $(PYTEST)
+
+# On CI PostgreSQL must answer (.ci/run starts it); elsewhere it is skipped with a note.
+test-postgres: $(VENV)/.installed-dev
+	@if $(PY) bench/services.py postgres "$(PG_URL)"; then \
+		redis=""; \
+		if $(PY) bench/services.py redis "$(REDIS_TEST_URL)"; then redis="$(REDIS_TEST_URL)"; fi; \
+		echo "== PostgreSQL run ($(PG_URL)) with REDIS_URL=$${redis:-unset}"; \
+		DATABASE_URL="$(PG_URL)" REDIS_URL="$$redis" $(PYTEST); \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL does not answer at $(PG_URL), and CI needs it."; exit 1; \
+	else \
+		echo "PostgreSQL does not answer at $(PG_URL): skipping the PostgreSQL run."; \
+	fi
+
+## lint: ruff check, ruff format --check, migrations in step with models
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## bench: pages against a trivial view, gunicorn (2 workers) on PostgreSQL and Redis, wrk
+bench: $(VENV)/.installed-dev
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MentoringHubConfig(AppConfig):
+    name = "mentoring_hub"
+    verbose_name = "Mentoring Hub"

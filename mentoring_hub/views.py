@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views import static
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+
+@require_safe
+def home(request):
+    return render(request, "home.html")
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """Liveness and database check for load balancers: 200 or 503, small JSON."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_safe
+def media(request, path):
+    """Serve an upload when no separate media server is configured.
+
+    Uploads are user content: they may never run as a page on our origin, so every
+    response forbids scripts and sniffing, and anything not an image is a download.
+    """
+    response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    if not response.get("Content-Type", "").startswith("image/"):
+        disposition = response.get("Content-Disposition", "inline")
+        response["Content-Disposition"] = disposition.replace("inline", "attachment", 1)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def bench_ok(request):
+    """The trivial baseline view that bench/ compares every page against."""
+    return HttpResponse("ok", content_type="text/plain")
