@@ -26,10 +26,12 @@ var:
 	mkdir -p var/static var/media
 
 ## run: install, migrate, load launch data and serve http://127.0.0.1:$(PORT) (SQLite, DEBUG on)
+# Tasks (email) run inside the web process, so one process is all a newcomer needs.
+RUN_ENV := DEBUG=1 TASKS_BACKEND=immediate
 run: $(VENV)/.installed | var
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py createcachetable
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py createcachetable
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## serve: production-like: gunicorn with 2 workers, WhiteNoise, DEBUG off (export SECRET_KEY, ALLOWED_HOSTS)
 serve: $(VENV)/.installed | var

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw")
 os.environ.setdefault("CACHE_KEY_PREFIX", f"mh-test-{_worker}")
+# Tasks run inline after commit; the worker test switches to the database backend.
+os.environ.setdefault("TASKS_BACKEND", "immediate")
 
 from mentoring_hub.settings import *  # noqa: E402, F403 -- the environment above comes first
 from mentoring_hub.settings import CACHES, DATABASES, REDIS_URL  # noqa: E402
@@ -37,3 +39,6 @@ if REDIS_URL:
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Templates only the tests use (a sample notice for the email tests).
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]  # noqa: F405

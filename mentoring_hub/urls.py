@@ -1,12 +1,22 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
+from accounts import views as account_views
 from mentoring_hub import views
+
+# The admin's own login page would bypass allauth's rate limits and two-factor step.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("accounts.urls")),
+    path("unsubscribe/<str:token>/", account_views.unsubscribe, name="unsubscribe"),
+    path("terms/", account_views.terms, name="terms"),
+    path("privacy/", account_views.privacy, name="privacy"),
     path("admin/", admin.site.urls),
 ]
 

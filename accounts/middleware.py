@@ -1,0 +1,31 @@
+from urllib.parse import urlencode
+
+from allauth.account.authentication import get_authentication_records
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+
+
+def passed_two_factor(request, user):
+    """Whether this session's sign-in used the user's second factor."""
+    return any(r.get("method") == "mfa" for r in get_authentication_records(request, user))
+
+
+class StaffTwoFactorMiddleware:
+    """Staff cannot use the admin until they have set up two-factor sign-in and used it
+    in this session. The admin site's has_permission says the same (defence in depth)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = reverse("admin:index")
+
+    def __call__(self, request):
+        user = request.user
+        if request.path.startswith(self.admin_prefix) and user.is_authenticated and user.is_staff:
+            if not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+                return HttpResponseRedirect(reverse("mfa_activate_totp"))
+            if not passed_two_factor(request, user):
+                query = urlencode({"next": request.get_full_path()})
+                return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{query}")
+        return self.get_response(request)

@@ -1,0 +1,34 @@
+"""The Organisers group: staff who run the campaign from the admin, never superusers.
+
+Each app lists the models organisers manage in ORGANISER_PERMISSIONS (app label and
+model name to the actions allowed); the group is brought up to date after every
+migrate, so a new model's permissions reach organisers with the release that adds it.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+ALL = ("add", "change", "delete", "view")
+
+# app_label -> {model_name: actions}. Later apps add their models here.
+ORGANISER_PERMISSIONS = {
+    # Organisers can see whether emails went out (the task queue), not change it.
+    "django_tasks_database": {"dbtaskresult": ("view",)},
+}
+
+
+def organiser_permissions():
+    wanted = Q(pk__in=[])
+    for app_label, models in ORGANISER_PERMISSIONS.items():
+        for model, actions in models.items():
+            codenames = [f"{action}_{model}" for action in actions]
+            wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
+    return Permission.objects.filter(wanted)
+
+
+def sync_organisers_group(sender=None, **kwargs):
+    """Create the Organisers group if needed and set exactly its permissions. Idempotent."""
+    group, _created = Group.objects.get_or_create(name=settings.ORGANISERS_GROUP)
+    group.permissions.set(organiser_permissions())
+    return group

@@ -1,0 +1,69 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.forms import EmailPreferencesForm
+from accounts.models import EmailKind, EmailOptOut
+from mentoring_hub.mail import read_unsubscribe_token
+
+
+@require_safe
+@login_required
+def dashboard(request):
+    return render(request, "accounts/dashboard.html")
+
+
+def set_opt_outs(user, kinds):
+    """Make `kinds` exactly the person's opted-out kinds."""
+    with transaction.atomic():
+        EmailOptOut.objects.filter(user=user).exclude(kind__in=kinds).delete()
+        for kind in kinds:
+            EmailOptOut.objects.get_or_create(user=user, kind=kind)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def email_preferences(request):
+    opted_out = set(request.user.email_opt_outs.values_list("kind", flat=True))
+    form = EmailPreferencesForm(request.POST or None, opted_out=opted_out)
+    if request.method == "POST" and form.is_valid():
+        set_opt_outs(request.user, form.opted_out())
+        messages.success(request, _("Your email preferences are saved."))
+        return redirect("me:emails")
+    return render(request, "accounts/email_preferences.html", {"form": form})
+
+
+# RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to this URL without cookies
+# or a CSRF token; the signed token is the authority. GET shows a confirmation button
+# (link scanners follow GETs, so a GET must never unsubscribe).
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request, token):
+    try:
+        user_id, kind = read_unsubscribe_token(token)
+    except signing.BadSignature:
+        return render(request, "accounts/unsubscribe_invalid.html", status=400)
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or kind not in EmailKind.values:
+        return render(request, "accounts/unsubscribe_invalid.html", status=400)
+    label = EmailKind(kind).label
+    if request.method == "POST":
+        EmailOptOut.objects.get_or_create(user=user, kind=kind)
+        return render(request, "accounts/unsubscribed.html", {"kind_label": label})
+    return render(request, "accounts/unsubscribe.html", {"kind_label": label, "token": token})
+
+
+@require_safe
+def terms(request):
+    return render(request, "pages/terms.html")
+
+
+@require_safe
+def privacy(request):
+    return render(request, "pages/privacy.html")

@@ -1,0 +1,88 @@
+import pytest
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from accounts.organisers import sync_organisers_group
+from tests.factories import PASSWORD, make_member, make_organiser
+
+pytestmark = pytest.mark.django_db
+
+
+def enable_totp(user):
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def current_code(secret):
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+def sign_in_with_code(client, user, secret):
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    return client.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})
+
+
+def test_staff_without_two_factor_are_sent_to_set_it_up(client):
+    organiser = make_organiser()
+    client.post("/accounts/login/", {"login": organiser.email, "password": PASSWORD})
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/totp/activate/"
+
+
+def test_staff_signed_in_with_their_second_factor_can_use_the_admin(client):
+    organiser = make_organiser()
+    secret = enable_totp(organiser)
+    sign_in_with_code(client, organiser, secret)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "Run the campaign" in response.content.decode()
+
+
+def test_staff_session_without_the_second_factor_must_reauthenticate(client):
+    organiser = make_organiser()
+    enable_totp(organiser)
+    client.force_login(organiser)  # a session that never saw the code
+    response = client.get("/admin/")
+    assert response["Location"] == "/accounts/2fa/reauthenticate/?next=%2Fadmin%2F"
+
+
+def test_admin_login_page_goes_through_allauth(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+
+
+def test_any_member_can_turn_on_two_factor(client):
+    member = make_member()
+    secret = enable_totp(member)
+    response = sign_in_with_code(client, member, secret)
+    assert response.status_code == 302
+    assert client.get("/accounts/2fa/").status_code == 200
+
+
+def test_organisers_group_exists_with_exactly_its_permissions():
+    group = Group.objects.get(name=settings.ORGANISERS_GROUP)
+    codenames = sorted(group.permissions.values_list("codename", flat=True))
+    assert codenames == ["view_dbtaskresult"]
+    sync_organisers_group()  # idempotent
+    assert Group.objects.filter(name=settings.ORGANISERS_GROUP).count() == 1
+    assert sorted(group.permissions.values_list("codename", flat=True)) == codenames
+
+
+def test_organiser_cannot_reach_users_or_groups(client):
+    organiser = make_organiser()
+    secret = enable_totp(organiser)
+    sign_in_with_code(client, organiser, secret)
+    assert not organiser.is_superuser
+    assert client.get("/admin/accounts/user/").status_code == 403
+    assert client.get("/admin/auth/group/").status_code == 403
+    assert client.get("/admin/django_tasks_database/dbtaskresult/").status_code == 200
