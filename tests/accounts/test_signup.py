@@ -127,3 +127,16 @@ def test_account_pages_use_the_site_layout(client, url):
     assert 'class="site-header"' in html
     assert '<a class="skip-link" href="#main">' in html
     assert "<script" not in html  # they work without JavaScript
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/me/", "/me/emails/", "/accounts/email/", "/accounts/password/change/", "/accounts/2fa/"],
+)
+def test_account_settings_pages_share_the_layout_and_menu(client, url):
+    client.force_login(make_member())
+    html = client.get(url).content.decode()
+    assert html.count("<h1") == 1
+    assert 'aria-label="Your account"' in html
+    assert f'<a href="{url}" aria-current="page">' in html
+    assert "<script" not in html
