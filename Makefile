@@ -25,12 +25,13 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 var:
 	mkdir -p var/static var/media
 
-## run: install, migrate, load launch data and serve http://127.0.0.1:$(PORT) (SQLite, DEBUG on)
+## run: install, migrate, load the launch schedule and demo content, serve http://127.0.0.1:$(PORT) (SQLite, DEBUG on)
 # Tasks (email) run inside the web process, so one process is all a newcomer needs.
 RUN_ENV := DEBUG=1 TASKS_BACKEND=immediate
 run: $(VENV)/.installed | var
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py createcachetable
+	$(RUN_ENV) $(PY) manage.py load_schedule --demo
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## serve: production-like: gunicorn with 2 workers, WhiteNoise, DEBUG off (export SECRET_KEY, ALLOWED_HOSTS)

@@ -1,7 +1,28 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 
 
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Events")
+
+    def ready(self):
+        from accounts.organisers import ORGANISER_PERMISSIONS
+        from events import cache
+
+        ORGANISER_PERMISSIONS["events"] = {
+            "campaign": ("add", "change", "delete", "view"),
+            "host": ("add", "change", "delete", "view"),
+            "event": ("add", "change", "delete", "view"),
+            "joinoption": ("add", "change", "delete", "view"),
+            "registration": ("add", "change", "delete", "view"),
+        }
+        # Bulk deletes (admin "delete selected") skip Model.delete(); the signal does not.
+        for name in ("Campaign", "Host", "Event", "JoinOption"):
+            post_delete.connect(
+                lambda **kwargs: cache.bump(),
+                sender=f"events.{name}",
+                weak=False,
+                dispatch_uid=f"events.bump_on_delete.{name}",
+            )

@@ -2,14 +2,30 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from events.cache import public_page
+from events.models import Event
+from events.views import current_campaign
+
 
 @require_safe
+@public_page
 def home(request):
-    return render(request, "home.html")
+    """The current or next campaign: theme, dates, upcoming sessions, calls to action."""
+    campaign = current_campaign()
+    sessions = []
+    if campaign:
+        events = Event.objects.visible_to(request.user).filter(campaign=campaign)
+        today = timezone.localdate()
+        upcoming = events.upcoming(today).exists()
+        sessions = list(
+            (events.upcoming(today) if upcoming else events).chronological().for_listing()[:6]
+        )
+    return render(request, "home.html", {"campaign": campaign, "sessions": sessions})
 
 
 @never_cache

@@ -28,3 +28,56 @@ def make_organiser(**kwargs):
     user = make_member(is_staff=True, **kwargs)
     user.groups.add(Group.objects.get(name=settings.ORGANISERS_GROUP))
     return user
+
+
+def make_campaign(**kwargs):
+    from datetime import date
+
+    from events.models import Campaign
+
+    n = next(_numbers)
+    kwargs.setdefault("name", f"Campaign {n}")
+    kwargs.setdefault("slug", f"campaign-{n}")
+    kwargs.setdefault("starts_on", date(2027, 1, 1))
+    kwargs.setdefault("ends_on", date(2027, 1, 31))
+    return Campaign.objects.create(**kwargs)
+
+
+def make_host(**kwargs):
+    from events.models import Host
+
+    n = next(_numbers)
+    kwargs.setdefault("name", f"Host {n}")
+    kwargs.setdefault("slug", f"host-{n}")
+    return Host.objects.create(**kwargs)
+
+
+def make_event(**kwargs):
+    """A published session at 11:00-12:00 New York time on 12 January 2027 by default."""
+    from datetime import date, time
+
+    from events.models import Event, local_datetime
+
+    n = next(_numbers)
+    kwargs.setdefault("campaign", make_campaign())
+    kwargs.setdefault("host", make_host())
+    kwargs.setdefault("title", f"Session {n}")
+    kwargs.setdefault("slug", f"session-{n}")
+    kwargs.setdefault("status", Event.Status.PUBLISHED)
+    kwargs.setdefault("time_zone", "America/New_York")
+    day = kwargs.pop("day", date(2027, 1, 12))
+    if not kwargs.get("time_tbd"):
+        kwargs.setdefault("starts_at", local_datetime(day, time(11), kwargs["time_zone"]))
+        kwargs.setdefault("ends_at", local_datetime(day, time(12), kwargs["time_zone"]))
+    kwargs.setdefault("starts_on", day)
+    event = Event(**kwargs)
+    event.full_clean()
+    event.save()
+    return event
+
+
+def make_join_option(event, **kwargs):
+    from events.models import JoinOption
+
+    kwargs.setdefault("platform", JoinOption.Platform.ZOOM_WEBINAR)
+    return JoinOption.objects.create(event=event, **kwargs)

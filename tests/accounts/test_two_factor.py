@@ -72,7 +72,11 @@ def test_any_member_can_turn_on_two_factor(client):
 def test_organisers_group_exists_with_exactly_its_permissions():
     group = Group.objects.get(name=settings.ORGANISERS_GROUP)
     codenames = sorted(group.permissions.values_list("codename", flat=True))
-    assert codenames == ["view_dbtaskresult"]
+    models = ["campaign", "event", "host", "joinoption", "registration"]
+    expected = [
+        f"{action}_{model}" for model in models for action in ("add", "change", "delete", "view")
+    ]
+    assert codenames == sorted([*expected, "view_dbtaskresult"])
     sync_organisers_group()  # idempotent
     assert Group.objects.filter(name=settings.ORGANISERS_GROUP).count() == 1
     assert sorted(group.permissions.values_list("codename", flat=True)) == codenames

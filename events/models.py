@@ -1,0 +1,450 @@
+import re
+import uuid
+import zoneinfo
+from datetime import datetime
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from events import cache as schedule_cache
+from events.validators import (
+    RESERVED_SLUGS,
+    validate_meeting_id,
+    validate_not_reserved,
+    validate_time_zone,
+)
+
+
+class Campaign(models.Model):
+    """A mentoring campaign: National Mentoring Month, National Mentoring Day, ..."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=100, unique=True)
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="America/New_York",
+        validators=[validate_time_zone],
+        help_text=_("New sessions start in this zone."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    is_demo = models.BooleanField(
+        _("demo"), default=False, help_text=_("Sample content, labelled as such everywhere.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="campaign_ends_after_start",
+                violation_error_message=_("A campaign cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        schedule_cache.bump()
+
+    def get_absolute_url(self):
+        return f"{reverse('events:agenda')}?campaign={self.slug}"
+
+
+class Host(models.Model):
+    """An organisation that runs sessions (USAFA, AF Blue Lab, ...)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("address"), max_length=100, unique=True)
+    url = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        schedule_cache.bump()
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Event.Status.PUBLISHED)
+
+    def listed(self):
+        """What the public sees: published sessions and cancelled ones (marked)."""
+        return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+
+    def visible_to(self, user):
+        # Organisers preview drafts; everyone else sees published and cancelled sessions.
+        if user.has_perm("events.change_event"):
+            return self
+        return self.listed()
+
+    def upcoming(self, today=None):
+        return self.filter(starts_on__gte=today or timezone.localdate())
+
+    def past(self, today=None):
+        return self.filter(starts_on__lt=today or timezone.localdate())
+
+    def chronological(self):
+        # TBD sessions sit on their date, after that day's timed sessions.
+        return self.order_by("starts_on", F("starts_at").asc(nulls_last=True), "title")
+
+    def for_listing(self):
+        return self.select_related("campaign", "host").prefetch_related("join_options")
+
+    def update(self, **kwargs):
+        raise TypeError(
+            "Event rows change through Event.save(), which bumps the sequence and tells "
+            "caches and feeds; a bulk update() would skip all of that."
+        )
+
+
+class Event(models.Model):
+    """A session: a webinar, panel or workshop in a campaign."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("Everyone")
+        MEMBERS = "members", _("Signed-in members")
+        ATTENDEES = "attendees", _("Registered attendees")
+
+    # Fields a calendar must learn about: a change to any bumps `sequence`.
+    CALENDAR_FIELDS = (
+        "starts_on",
+        "starts_at",
+        "ends_at",
+        "time_tbd",
+        "time_zone",
+        "status",
+        "title",
+    )
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="events", verbose_name=_("campaign")
+    )
+    host = models.ForeignKey(
+        Host, on_delete=models.PROTECT, related_name="events", verbose_name=_("host")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("address"),
+        max_length=100,
+        unique=True,
+        validators=[validate_not_reserved],
+        help_text=_("Part of the session's address; it cannot change once published."),
+    )
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(
+        _("date"), help_text=_("Set from the start time; enter it yourself when the time is TBD.")
+    )
+    time_tbd = models.BooleanField(_("time to be decided"), default=False)
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="America/New_York", validators=[validate_time_zone]
+    )
+    join_audience = models.CharField(
+        _("who sees join details"),
+        max_length=20,
+        choices=Audience.choices,
+        default=Audience.ATTENDEES,
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    capacity = models.PositiveIntegerField(
+        _("places"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    loaded_from_schedule = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("What load_schedule last wrote, to tell an organiser's edit from a new file."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on", "starts_at"]
+        indexes = [
+            # The agenda, month grid and feeds filter on status and date.
+            models.Index(fields=["status", "starts_on"], name="event_status_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(time_tbd=True, starts_at__isnull=True, ends_at__isnull=True)
+                    | Q(time_tbd=False, starts_at__isnull=False)
+                ),
+                name="event_tbd_has_no_times",
+                violation_error_message=_(
+                    "A session has a start time, or is marked “time to be decided”, not both."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="event_ends_after_start",
+                violation_error_message=_("A session must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(slug__in=sorted(RESERVED_SLUGS)),
+                name="event_slug_not_reserved",
+                violation_error_message=_("That address is reserved for another page."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="event_capacity_positive",
+                violation_error_message=_("Places must be at least 1, or empty for no limit."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        """The one way an event changes. Keeps starts_on in step with the start time,
+        bumps `sequence` when a calendar must learn of the change, and bumps the
+        schedule's cache version so no cached page or feed shows the old state."""
+        if self.starts_at and self.time_zone:
+            self.starts_on = self.local_start.date()
+        loaded = getattr(self, "_loaded", None)
+        if loaded is not None:
+            if loaded.get("slug") != self.slug and loaded.get("status") != self.Status.DRAFT:
+                raise ValidationError({"slug": _("A published session's address cannot change.")})
+            if any(loaded.get(name) != getattr(self, name) for name in self.CALENDAR_FIELDS):
+                self.sequence += 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "sequence", "updated_at", "starts_on"}
+        super().save(*args, **kwargs)
+        self._loaded = {name: getattr(self, name) for name in (*self.CALENDAR_FIELDS, "slug")}
+        schedule_cache.bump()
+
+    def get_absolute_url(self):
+        return reverse("events:detail", args=[self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remember what was loaded, so save() can tell what changed.
+        instance._loaded = {
+            name: getattr(instance, name)
+            for name in (*cls.CALENDAR_FIELDS, "slug")
+            if name in field_names
+        }
+        return instance
+
+    @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def local_start(self):
+        return self.starts_at.astimezone(self.zone) if self.starts_at else None
+
+    @property
+    def local_end(self):
+        return self.ends_at.astimezone(self.zone) if self.ends_at else None
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    def clean(self):
+        errors = {}
+        if self.time_tbd:
+            if self.starts_at or self.ends_at:
+                errors["time_tbd"] = _(
+                    "Clear the start and end times, or untick “time to be decided”."
+                )
+        elif not self.starts_at:
+            errors["starts_at"] = _("Give a start time, or tick “time to be decided”.")
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("A session must end after it starts.")
+        loaded_slug = getattr(self, "_loaded", {}).get("slug")
+        if (
+            loaded_slug
+            and loaded_slug != self.slug
+            and self._loaded.get("status") != self.Status.DRAFT
+        ):
+            errors["slug"] = _(
+                "The address cannot change once the session is published: calendars and "
+                "links point to it."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def join_details_changed(self):
+        """Join options changed: calendars must learn of it (sequence) and caches too."""
+        with transaction.atomic():
+            Event.objects.filter(pk=self.pk).select_for_update().first()
+            self.refresh_from_db(fields=["sequence"])
+            self.sequence += 1
+            self.save(update_fields=["sequence"])
+
+    def join_details_visible_to(self, user, registered=None):
+        """Whether `user` may see meeting links, IDs and passcodes for this session.
+
+        `registered` may be passed by a caller that already knows whether the user holds
+        a confirmed place, to save a query.
+        """
+        if self.join_audience == self.Audience.PUBLIC:
+            return True
+        if not user.is_authenticated:
+            return False
+        if self.join_audience == self.Audience.MEMBERS or user.has_perm("events.change_event"):
+            return True
+        if registered is None:
+            registered = self.registrations.filter(
+                user=user, status=Registration.Status.CONFIRMED
+            ).exists()
+        return registered
+
+    @staticmethod
+    def unique_slug(title, year=None):
+        base = slugify(f"{title} {year}" if year else title)[:90] or "session"
+        slug, n = base, 2
+        while slug in RESERVED_SLUGS or Event.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+
+class MeetingIdFormField(forms.CharField):
+    """Accepts an ID as people paste it ("160 333 4786", "160-333-4786") and keeps digits."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return re.sub(r"[\s\-.]", "", value)
+
+
+class MeetingIdField(models.CharField):
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": MeetingIdFormField, **kwargs})
+
+
+class JoinOption(models.Model):
+    """One way to attend a session: a Zoom webinar, a Facebook Live stream, a room."""
+
+    class Platform(models.TextChoices):
+        ZOOM_WEBINAR = "zoom_webinar", _("Zoom webinar")
+        ZOOM_MEETING = "zoom_meeting", _("Zoom meeting")
+        FACEBOOK_LIVE = "facebook_live", _("Facebook Live")
+        TEAMS = "teams", _("Microsoft Teams")
+        IN_PERSON = "in_person", _("In person")
+        OTHER = "other", _("Other")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="join_options")
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    join_url = models.URLField(_("join link"), max_length=500, blank=True)
+    meeting_id = MeetingIdField(
+        _("meeting or webinar ID"), max_length=12, blank=True, validators=[validate_meeting_id]
+    )
+    passcode = models.CharField(_("passcode"), max_length=50, blank=True)
+    place = models.CharField(
+        _("place"),
+        max_length=300,
+        blank=True,
+        help_text=_("Address or room, for in-person sessions."),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting_id="") | Q(meeting_id__regex=r"^[0-9]{9,12}$"),
+                name="joinoption_meeting_id_digits",
+                violation_error_message=_("A meeting or webinar ID is 9 to 12 digits."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_platform_display()
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.event.join_details_changed()
+
+    def delete(self, *args, **kwargs):
+        event = self.event
+        result = super().delete(*args, **kwargs)
+        event.join_details_changed()
+        return result
+
+    @property
+    def meeting_id_display(self):
+        """The ID grouped as Zoom shows it: 160 333 4786 (3-3-4; 3-4-4 for 11 digits)."""
+        digits = self.meeting_id
+        if len(digits) == 10:
+            return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+        if len(digits) == 11:
+            return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+        return " ".join(digits[i : i + 3] for i in range(0, len(digits), 3))
+
+    @property
+    def has_details(self):
+        return bool(self.join_url or self.meeting_id or self.passcode)
+
+    def clean(self):
+        if self.platform == self.Platform.IN_PERSON and not self.place:
+            raise ValidationError({"place": _("Say where an in-person session takes place.")})
+
+
+class Registration(models.Model):
+    """A member's place at a session (or in its waiting list)."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Registered")
+        WAITING = "waiting", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONFIRMED)
+    queued_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="registration_once_per_event"),
+        ]
+        indexes = [models.Index(fields=["event", "status", "queued_at"], name="registration_queue")]
+
+    def __str__(self):
+        return f"{self.user} → {self.event}"
+
+
+def local_datetime(day, clock, zone_name):
+    """An aware datetime for a wall-clock time on a day in a zone (the seed's "1100 EST")."""
+    return datetime.combine(day, clock, tzinfo=zoneinfo.ZoneInfo(zone_name))

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from events import views
+
+app_name = "events"
+urlpatterns = [
+    path("", views.agenda, name="agenda"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/<int:year>/<int:month>/", views.calendar, name="calendar_month"),
+    path("<slug:slug>/", views.detail, name="detail"),
+]

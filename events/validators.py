@@ -1,0 +1,51 @@
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Words a session slug may not take: each is (or will be) a URL under /events/.
+RESERVED_SLUGS = frozenset(
+    {
+        "feed",
+        "calendar",
+        "join",
+        "register",
+        "propose",
+        "import",
+        "export",
+        "new",
+        "admin",
+        "api",
+        "search",
+        "past",
+        "ics",
+        "json",
+    }
+)
+
+
+def validate_time_zone(value):
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            _("“%(value)s” is not a time zone. Use an IANA name such as America/New_York."),
+            code="invalid_time_zone",
+            params={"value": value},
+        ) from None
+
+
+def validate_not_reserved(value):
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(value)s” is reserved for another page; choose another address."),
+            code="reserved_slug",
+            params={"value": value},
+        )
+
+
+def validate_meeting_id(value):
+    if not value.isdigit() or not 9 <= len(value) <= 12:
+        raise ValidationError(
+            _("A meeting or webinar ID is 9 to 12 digits."), code="invalid_meeting_id"
+        )

@@ -1,0 +1,140 @@
+import calendar as pycalendar
+from datetime import date
+from itertools import groupby
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.views.decorators.http import require_safe
+
+from events.cache import public_page
+from events.forms import AgendaFilterForm
+from events.models import Campaign, Event, Registration
+
+AGENDA_PAGE_SIZE = 25
+
+
+def group_by_day(events):
+    """[(date, [events...]), ...] in the order given."""
+    return [(day, list(items)) for day, items in groupby(events, key=lambda e: e.starts_on)]
+
+
+def query_without(request, *names):
+    """The current query string minus some parameters (for pagination links)."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@require_safe
+@public_page
+def agenda(request):
+    form = AgendaFilterForm(request.GET)
+    events = form.filter(Event.objects.visible_to(request.user))
+    today = timezone.localdate()
+    past = form.cleaned_data.get("past", False)
+    if past:
+        events = events.past(today).order_by("-starts_on", "-starts_at", "title")
+    else:
+        events = events.upcoming(today).chronological()
+    paginator = Paginator(events.for_listing(), AGENDA_PAGE_SIZE)
+    page = paginator.get_page(form.cleaned_data.get("page"))
+    return render(
+        request,
+        "events/agenda.html",
+        {
+            "form": form,
+            "past": past,
+            "page_obj": page,
+            "days": group_by_day(page.object_list),
+            "campaign": form.cleaned_data.get("campaign"),
+            "filters_query": query_without(request, "page"),
+            "other_view_query": query_without(request, "page", "past"),
+        },
+    )
+
+
+@require_safe
+@public_page
+def calendar(request, year=None, month=None):
+    today = timezone.localdate()
+    if year is None:
+        year, month = today.year, today.month
+    if not (1 <= month <= 12 and 1900 <= year <= 2999):
+        raise Http404("No such month")
+    form = AgendaFilterForm(request.GET)
+    first = date(year, month, 1)
+    last = date(year, month, pycalendar.monthrange(year, month)[1])
+    visible = form.filter(Event.objects.visible_to(request.user))
+    events = visible.filter(starts_on__range=(first, last)).chronological().for_listing()
+    by_day = dict(group_by_day(events))
+    first_weekday = (formats.get_format("FIRST_DAY_OF_WEEK") - 1) % 7  # Django: 0 = Sunday
+    month_calendar = pycalendar.Calendar(firstweekday=first_weekday)
+    weeks = [
+        [(day, by_day.get(day, ())) for day in week]
+        for week in month_calendar.monthdatescalendar(year, month)
+    ]
+    weekday_names = [
+        formats.date_format(day, "l") for day in month_calendar.monthdatescalendar(year, month)[0]
+    ]
+    previous_month = (first.replace(day=1) - date.resolution).replace(day=1)
+    next_month = last + date.resolution
+    next_event = None
+    if not by_day:
+        next_event = visible.filter(starts_on__gt=last).chronological().only("starts_on").first()
+    query = query_without(request, "page")
+    return render(
+        request,
+        "events/calendar.html",
+        {
+            "form": form,
+            "month": first,
+            "weeks": weeks,
+            "weekday_names": weekday_names,
+            "today": today,
+            "previous_url": month_url(previous_month, query),
+            "next_url": month_url(next_month, query),
+            "next_event_url": month_url(next_event.starts_on, query) if next_event else None,
+            "next_event_month": next_event.starts_on if next_event else None,
+            "has_events": bool(by_day),
+        },
+    )
+
+
+def month_url(day, query=""):
+    url = reverse("events:calendar_month", args=[day.year, day.month])
+    return f"{url}?{query}" if query else url
+
+
+@require_safe
+@public_page
+def detail(request, slug):
+    event = get_object_or_404(Event.objects.visible_to(request.user).for_listing(), slug=slug)
+    registration = None
+    if request.user.is_authenticated:
+        registration = event.registrations.filter(user=request.user).first()
+    registered = registration is not None and registration.status == Registration.Status.CONFIRMED
+    return render(
+        request,
+        "events/detail.html",
+        {
+            "event": event,
+            "join_options": list(event.join_options.all()),
+            "can_see_join_details": event.join_details_visible_to(
+                request.user, registered=registered
+            ),
+            "registration": registration,
+        },
+    )
+
+
+def current_campaign(today=None):
+    """The campaign running now or next; else the most recent one."""
+    today = today or timezone.localdate()
+    return (
+        Campaign.objects.filter(ends_on__gte=today).order_by("starts_on").first()
+        or Campaign.objects.order_by("-ends_on").first()
+    )

@@ -1,0 +1,241 @@
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+from django.test import Client
+
+from events.models import Event, Registration
+from tests.factories import make_event, make_join_option, make_member, make_organiser
+
+pytestmark = pytest.mark.django_db
+LAUNCH = "/events/?campaign=national-mentoring-month-2023&past=1"
+DURING_CAMPAIGN = datetime(2023, 1, 2, 12, tzinfo=UTC)
+
+
+def text(response):
+    """The page's visible text, tags stripped and spaces folded."""
+    # Drop scripts and the filter form (its menus list every host and campaign).
+    body = re.sub(r"<(script|style|form)[^>]*>.*?</\1>", " ", response.content.decode(), flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", body).split())
+
+
+def test_launch_agenda_lists_the_six_sessions_in_order(client, launch_schedule):
+    with time_machine.travel(DURING_CAMPAIGN, tick=False):
+        page = text(client.get("/events/?campaign=national-mentoring-month-2023"))
+    titles = [
+        "National Mentoring Month Kick-off",
+        "USAFA - Mentoring Month Workshop",
+        "AF Blue Lab – Mentoring in a Digital Era",
+        "Crucial Conversation – Mentoring impact on Diversity and Inclusion",
+        "Civilian Leadership Development School (CLDS) – Mentoring in Action",
+        "Us-Mentoring-Us (UMU) – “We Got Next”: the Mentee Perspective",
+    ]
+    positions = [page.index(title) for title in titles]
+    assert positions == sorted(positions)
+    for line in [
+        "Monday, Jan. 9, 2023 11 a.m. – noon EST National Mentoring Month Kick-off",
+        "Wednesday, Jan. 18, 2023 6 p.m. – 7 p.m. EST AF Blue Lab",
+        "Monday, Jan. 23, 2023 7:30 p.m. – 9 p.m. EST Crucial Conversation",
+        "Wednesday, Feb. 1, 2023 Time to be decided Us-Mentoring-Us (UMU)",
+    ]:
+        assert line in page
+
+
+def test_agenda_is_upcoming_by_default_with_a_way_to_the_past(client, launch_schedule):
+    with time_machine.travel(datetime(2023, 1, 20, 12, tzinfo=UTC), tick=False):
+        upcoming = text(client.get("/events/?campaign=national-mentoring-month-2023"))
+        past = text(client.get(LAUNCH))
+    assert "Kick-off" not in upcoming and "Crucial Conversation" in upcoming
+    assert "Show past sessions" in upcoming
+    assert "Kick-off" in past and "Crucial Conversation" not in past
+    assert past.index("AF Blue Lab") < past.index("Kick-off")  # most recent first
+
+
+def test_detail_page_shows_public_join_details_as_printed(client, launch_schedule):
+    page = text(client.get("/events/national-mentoring-month-kick-off-2023/"))
+    assert "Webinar ID 160 333 4786" in page
+    assert "Passcode 371908" in page
+    assert "11 a.m. – noon EST (America/New_York)" in page
+    clds = text(client.get("/events/clds-mentoring-in-action-2023/"))
+    assert "Meeting ID 161 366 9742 Passcode 690808" in clds
+
+
+def test_tbd_session_has_its_date_and_no_time_anywhere(client, launch_schedule):
+    detail = client.get("/events/umu-we-got-next-mentee-perspective-2023/")
+    grid = client.get("/events/calendar/2023/2/")
+    for response in (detail, grid):
+        html = response.content.decode()
+        assert "Time to be decided" in html
+        assert "<time" not in html
+    assert "Wednesday, Feb. 1, 2023" in text(detail)
+    cell = re.search(
+        r"<td[^>]*>\s*<p class=\"month-grid__date\">1<.*?</td>", grid.content.decode(), re.S
+    )
+    assert "We Got Next" in cell.group(0)
+
+
+def test_month_grid_for_january_2023(client, launch_schedule):
+    with time_machine.travel(datetime(2023, 1, 18, 15, tzinfo=UTC), tick=False):
+        response = client.get("/events/calendar/2023/1/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Sessions in January 2023" in html
+    assert '<span aria-current="date">18</span>' in html
+    assert 'href="/events/calendar/2022/12/"' in html and 'href="/events/calendar/2023/2/"' in html
+    assert html.count('class="month-grid__time"') == 5  # the TBD session is in February
+
+
+@pytest.mark.parametrize(
+    "url", ["/events/calendar/2023/13/", "/events/calendar/0/1/", "/events/calendar/99999/1/"]
+)
+def test_impossible_months_are_not_found(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_empty_month_points_to_the_next_sessions(client, launch_schedule):
+    page = text(client.get("/events/calendar/2022/6/"))
+    assert "No sessions this month. Next sessions: January 2023" in page
+
+
+def test_drafts_are_invisible_on_every_public_page(client):
+    draft = make_event(
+        title="Secret draft session", status=Event.Status.DRAFT, day=date(2027, 1, 12)
+    )
+    with time_machine.travel(datetime(2027, 1, 1, tzinfo=UTC), tick=False):
+        pages = [
+            client.get(url)
+            for url in ["/", "/events/", "/events/calendar/2027/1/", "/events/?past=1"]
+        ]
+    for page in pages:
+        assert "Secret draft session" not in page.content.decode()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_organisers_preview_drafts(client):
+    draft = make_event(title="Draft preview", status=Event.Status.DRAFT)
+    client.force_login(make_organiser())
+    # The organiser's permission comes from the Organisers group.
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "Draft: only organisers can see this session." in text(response)
+
+
+def test_cancelled_sessions_stay_visible_and_marked(client):
+    event = make_event(title="Called off", status=Event.Status.CANCELLED)
+    with time_machine.travel(datetime(2027, 1, 1, tzinfo=UTC), tick=False):
+        agenda = text(client.get("/events/"))
+    assert "Called off Cancelled" in agenda
+    assert "This session is cancelled." in text(client.get(event.get_absolute_url()))
+
+
+def join_page(client, event):
+    return text(client.get(event.get_absolute_url()))
+
+
+def test_members_only_join_details(client):
+    event = make_event(join_audience=Event.Audience.MEMBERS)
+    make_join_option(event, meeting_id="1234567890", passcode="s3cret-pass")
+    anonymous = join_page(client, event)
+    assert "s3cret-pass" not in anonymous and "123 456 7890" not in anonymous
+    assert "Join details are shown to signed-in members." in anonymous
+    client.force_login(make_member())
+    assert "Passcode s3cret-pass" in join_page(client, event)
+
+
+def test_attendee_only_join_details(client):
+    event = make_event(join_audience=Event.Audience.ATTENDEES)
+    make_join_option(event, join_url="https://zoom.example.org/j/1", passcode="only-attendees")
+    member = make_member()
+    client.force_login(member)
+    page = join_page(client, event)
+    assert "only-attendees" not in page and "zoom.example.org" not in page
+    assert "Join details are shown to registered attendees." in page
+    Registration.objects.create(event=event, user=member, status=Registration.Status.WAITING)
+    assert "only-attendees" not in join_page(client, event)
+    Registration.objects.filter(event=event).delete()
+    Registration.objects.create(event=event, user=member)
+    assert "Passcode only-attendees" in join_page(client, event)
+    assert "only-attendees" not in join_page(Client(), event)
+
+
+def test_filters_combine_and_stay_in_the_url(client, launch_schedule):
+    response = client.get(LAUNCH + "&platform=facebook_live&q=mentoring")
+    page = text(response)
+    assert "AF Blue Lab" in page and "Crucial Conversation" in page and "We Got Next" in page
+    assert "Kick-off" not in page and "USAFA" not in page
+    html = response.content.decode()
+    assert '<option value="facebook_live" selected>' in html
+    assert 'value="mentoring"' in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "campaign=no-such-campaign",
+        "platform=carrier-pigeon",
+        "page=abc",
+        "page=-3",
+        "host=%00",
+        "q=" + "x" * 500,
+        "campaign=%27%20OR%201%3D1--",
+    ],
+)
+def test_bad_filter_values_are_reported_not_errors(client, launch_schedule, query):
+    response = client.get("/events/?past=1&" + query)
+    assert response.status_code == 200
+    if "page=" not in query:
+        assert "Some filters were not understood and were ignored" in response.content.decode()
+
+
+def test_no_results_say_so(client, launch_schedule):
+    page = text(client.get(LAUNCH + "&q=underwater+basket+weaving"))
+    assert "No past sessions match these filters." in page
+
+
+def test_home_shows_the_current_campaign(client, launch_schedule):
+    with time_machine.travel(DURING_CAMPAIGN, tick=False):
+        page = text(client.get("/"))
+    assert "National Mentoring Month 2023" in page
+    assert "Love your mentoring journey" in page
+    assert "National Mentoring Month Kick-off" in page
+    assert "See all sessions" in page
+
+
+def test_anonymous_pages_come_from_the_cache_but_never_stale(client):
+    event = make_event(title="Before the edit")
+    with time_machine.travel(datetime(2027, 1, 1, tzinfo=UTC), tick=False):
+        first = client.get("/events/")
+        assert "csrfmiddlewaretoken" not in first.content.decode()
+        event.title = "After the edit"
+        event.save()
+        second = text(client.get("/events/"))
+    assert "After the edit" in second and "Before the edit" not in second
+
+
+def test_signed_in_visitors_never_get_the_anonymous_page(client):
+    event = make_event(join_audience=Event.Audience.MEMBERS)
+    make_join_option(event, passcode="members-passcode")
+    assert "members-passcode" not in join_page(client, event)  # stored for anonymous visitors
+    client.force_login(make_member())
+    assert "members-passcode" in join_page(client, event)
+    client.logout()
+    assert "members-passcode" not in join_page(client, event)
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_query_counts_do_not_grow_with_sessions(client, django_assert_max_num_queries, n):
+    campaign = make_event().campaign
+    events = [make_event(campaign=campaign) for _ in range(n)]
+    for event in events:
+        make_join_option(event)
+        make_join_option(event, platform="facebook_live")
+    with time_machine.travel(datetime(2027, 1, 1, tzinfo=UTC), tick=False):
+        for url in ["/", "/events/", "/events/calendar/2027/1/", events[-1].get_absolute_url()]:
+            # With the database cache each cache write is a few queries; Redis has none.
+            with django_assert_max_num_queries(13):
+                assert client.get(url).status_code == 200
+        client.force_login(make_member())
+        for url in ["/", "/events/", "/events/calendar/2027/1/", events[-1].get_absolute_url()]:
+            with django_assert_max_num_queries(13):
+                assert client.get(url).status_code == 200
