@@ -2,10 +2,18 @@
 
 A setup receives the bench's environment (DATABASE_URL and friends) and runs before
 gunicorn starts; it must be idempotent, since the bench database is kept between runs.
+`server_env` adds environment variables for the server that serves this page: pages
+are grouped by it and each group gets its own gunicorn.
 """
 
+import subprocess
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+UNCACHED = (("PUBLIC_PAGE_CACHE", "0"),)
 
 
 @dataclass(frozen=True)
@@ -13,9 +21,30 @@ class Page:
     name: str
     path: str
     setup: Callable[[dict], None] | None = None
+    server_env: tuple = field(default=())
 
+
+def thousand_sessions(env):
+    subprocess.run(
+        [sys.executable, "bench/seed.py", "sessions", "1000"], cwd=ROOT, env=env, check=True
+    )
+
+
+SCHEDULE_PAGES = [
+    ("agenda", "/events/"),
+    ("month grid", "/events/calendar/2027/3/"),
+    ("session page", "/events/bench-session-500/"),
+]
 
 PAGES = [
     Page("healthz", "/healthz"),
-    Page("home", "/"),
+    Page("home", "/", setup=thousand_sessions),
+    *(
+        Page(f"{name} (1000 sessions) cached", path, setup=thousand_sessions)
+        for name, path in SCHEDULE_PAGES
+    ),
+    *(
+        Page(f"{name} (1000 sessions) uncached", path, setup=thousand_sessions, server_env=UNCACHED)
+        for name, path in SCHEDULE_PAGES
+    ),
 ]

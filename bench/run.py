@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,7 +143,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--runs", type=int, default=3, help="runs per page (median taken)")
-    parser.add_argument("--only", default="", help="comma-separated page names")
+    parser.add_argument(
+        "--only", default="", help="comma-separated words; pages whose name has one"
+    )
     options = parser.parse_args()
 
     ensure_wrk()
@@ -159,11 +162,33 @@ def main():
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
 
     wanted = {name for name in options.only.split(",") if name}
-    pages = [page for page in PAGES if not wanted or page.name in wanted]
-    for page in pages:
-        if page.setup:
-            page.setup(env)
+    pages = [page for page in PAGES if not wanted or any(word in page.name for word in wanted)]
+    for setup in dict.fromkeys(page.setup for page in pages if page.setup):
+        setup(env)
 
+    print(
+        f"\nMentoring Hub bench: gunicorn 2 sync workers, PostgreSQL, REDIS_URL {redis_state};"
+        f" wrk -t2 -c8 -d{options.duration}s, median of {options.runs} runs,"
+        f" each page interleaved with the trivial view {TRIVIAL}\n"
+    )
+    header = f"{'page':<36}{'req/s':>9}{'trivial':>9}{'ratio':>7}{'p50 ms':>9}{'p99 ms':>9}"
+    print(header)
+    print("-" * len(header))
+    for server_env in dict.fromkeys(page.server_env for page in pages):
+        group = [page for page in pages if page.server_env == server_env]
+        with serving({**env, **dict(server_env)}, port) as base:
+            for page in group:
+                result = measure(base, page.path, options.duration, options.runs)
+                rps, trivial_rps = result["rps"]
+                print(
+                    f"{page.name:<36}{rps:>9.0f}{trivial_rps:>9.0f}{rps / trivial_rps:>7.0%}"
+                    f"{result['p50'][0]:>9.2f}{result['p99'][0]:>9.2f}",
+                    flush=True,
+                )
+
+
+@contextmanager
+def serving(env, port):
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -177,22 +202,7 @@ def main():
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base)
-        print(
-            f"\nMentoring Hub bench: gunicorn 2 sync workers, PostgreSQL, REDIS_URL {redis_state};"
-            f" wrk -t2 -c8 -d{options.duration}s, median of {options.runs} runs,"
-            f" each page interleaved with the trivial view {TRIVIAL}\n"
-        )
-        header = f"{'page':<28}{'req/s':>10}{'trivial':>10}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}"
-        print(header)
-        print("-" * len(header))
-        for page in pages:
-            result = measure(base, page.path, options.duration, options.runs)
-            rps, trivial_rps = result["rps"]
-            print(
-                f"{page.name:<28}{rps:>10.0f}{trivial_rps:>10.0f}{rps / trivial_rps:>8.0%}"
-                f"{result['p50'][0]:>9.2f}{result['p99'][0]:>9.2f}",
-                flush=True,
-            )
+        yield base
     finally:
         server.terminate()
         server.wait(timeout=30)

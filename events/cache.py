@@ -10,12 +10,17 @@ token, set a cookie or carried a flash message is never stored.
 """
 
 import hashlib
+import logging
 import time
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.urls import Resolver404, resolve
 from django.utils import translation
+
+log = logging.getLogger(__name__)
 
 VERSION_KEY = "schedule:version"
 PAGE_TIMEOUT = 24 * 3600
@@ -47,32 +52,75 @@ def _bump_now():
     cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
 
-def page_key(request):
+def page_key(request, language):
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"page:{version()}:{translation.get_language()}:{path}"
+    return f"page:{version()}:{language}:{path}"
 
 
 def public_page(view):
-    """Serve the view's rendering from the shared cache to anonymous visitors."""
+    """Mark a view's pages as the same for every anonymous visitor, so the middleware
+    below may store them."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        key = page_key(request)
-        stored = cache.get(key)
-        if stored is not None:
-            return stored
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response.render()
+        request.public_page = True
+        return view(request, *args, **kwargs)
+
+    wrapper.public_page = True
+    return wrapper
+
+
+def is_public_page(path):
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return getattr(match.func, "public_page", False)
+
+
+class PublicPageCacheMiddleware:
+    """Serve stored public pages to anonymous visitors before the rest of the stack runs.
+
+    It sits right after the security and static-file middleware: a visitor without a
+    session cookie cannot be signed in, so their request is answered from the shared
+    cache without loading sessions, users or messages. On the way out, a page from a
+    view marked @public_page is stored when it was rendered for an anonymous visitor,
+    used no CSRF token, set no cookie and carried no flash message.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PUBLIC_PAGE_CACHE or request.method != "GET":
+            return self.get_response(request)
+        key = None
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES and is_public_page(
+            request.path_info
+        ):
+            try:
+                # The key is fixed before the view runs: if the schedule changes
+                # meanwhile, this rendering is stored under the old version, unread.
+                key = page_key(request, translation.get_language_from_request(request))
+                stored = cache.get(key)
+            except Exception:  # the cache is down: serve the page from the database
+                log.warning("page cache unavailable", exc_info=True)
+                key = stored = None
+            if stored is not None:
+                return stored
+        response = self.get_response(request)
         if (
-            response.status_code == 200
+            key is not None
+            and getattr(request, "public_page", False)
+            and response.status_code == 200
+            and not request.user.is_authenticated
             and not request.META.get("CSRF_COOKIE_USED")
             and not response.cookies
             and not getattr(request, "_messages", None)
+            and not response.streaming
         ):
-            cache.set(key, response, PAGE_TIMEOUT)
+            try:
+                cache.set(key, response, PAGE_TIMEOUT)
+            except Exception:
+                log.warning("page cache unavailable", exc_info=True)
         return response
-
-    return wrapper

@@ -58,3 +58,20 @@ class AgendaFilterForm(forms.Form):
     def ignored_fields(self):
         """Labels of filters whose values were not understood (and so not applied)."""
         return [str(self.fields[name].label or name) for name in self.errors]
+
+    def menus(self):
+        """What the filter template needs: the choices (cheap value lists, not model
+        instances) and the values currently chosen."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "q": data.get("q", ""),
+            "campaign": data["campaign"].slug if data.get("campaign") else "",
+            "host": data["host"].slug if data.get("host") else "",
+            "platform": data.get("platform", ""),
+            "past": data.get("past", False),
+            "campaigns": list(Campaign.objects.order_by("-starts_on").values_list("slug", "name")),
+            "hosts": list(Host.objects.order_by("name").values_list("slug", "name")),
+            "platforms": JoinOption.Platform.choices,
+            "ignored": self.ignored_fields,
+        }

@@ -109,9 +109,6 @@ class EventQuerySet(models.QuerySet):
         # TBD sessions sit on their date, after that day's timed sessions.
         return self.order_by("starts_on", F("starts_at").asc(nulls_last=True), "title")
 
-    def for_listing(self):
-        return self.select_related("campaign", "host").prefetch_related("join_options")
-
     def update(self, **kwargs):
         raise TypeError(
             "Event rows change through Event.save(), which bumps the sequence and tells "
@@ -198,6 +195,8 @@ class Event(models.Model):
         indexes = [
             # The agenda, month grid and feeds filter on status and date.
             models.Index(fields=["status", "starts_on"], name="event_status_date"),
+            # ... and list in this order (chronological()), so LIMIT reads few rows.
+            models.Index(fields=["starts_on", "starts_at", "title"], name="event_agenda_order"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,7 +2,6 @@ import calendar as pycalendar
 from datetime import date
 from itertools import groupby
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -11,14 +10,15 @@ from django.views.decorators.http import require_safe
 
 from events.cache import public_page
 from events.forms import AgendaFilterForm
+from events.listing import rows
 from events.models import Campaign, Event, Registration
 
 AGENDA_PAGE_SIZE = 25
 
 
-def group_by_day(events):
-    """[(date, [events...]), ...] in the order given."""
-    return [(day, list(items)) for day, items in groupby(events, key=lambda e: e.starts_on)]
+def group_by_day(items):
+    """[(date, [rows...]), ...] in the order given."""
+    return [(day, list(group)) for day, group in groupby(items, key=lambda r: r.starts_on)]
 
 
 def query_without(request, *names):
@@ -40,16 +40,20 @@ def agenda(request):
         events = events.past(today).order_by("-starts_on", "-starts_at", "title")
     else:
         events = events.upcoming(today).chronological()
-    paginator = Paginator(events.for_listing(), AGENDA_PAGE_SIZE)
-    page = paginator.get_page(form.cleaned_data.get("page"))
+    # A window of rows, one more than shown to know whether there is a next page:
+    # no COUNT over the whole schedule.
+    number = form.cleaned_data.get("page") or 1
+    start = (number - 1) * AGENDA_PAGE_SIZE
+    window = rows(events[start : start + AGENDA_PAGE_SIZE + 1])
     return render(
         request,
         "events/agenda.html",
         {
-            "form": form,
+            "filters": form.menus(),
             "past": past,
-            "page_obj": page,
-            "days": group_by_day(page.object_list),
+            "page_number": number,
+            "has_next": len(window) > AGENDA_PAGE_SIZE,
+            "days": group_by_day(window[:AGENDA_PAGE_SIZE]),
             "campaign": form.cleaned_data.get("campaign"),
             "filters_query": query_without(request, "page"),
             "other_view_query": query_without(request, "page", "past"),
@@ -69,8 +73,8 @@ def calendar(request, year=None, month=None):
     first = date(year, month, 1)
     last = date(year, month, pycalendar.monthrange(year, month)[1])
     visible = form.filter(Event.objects.visible_to(request.user))
-    events = visible.filter(starts_on__range=(first, last)).chronological().for_listing()
-    by_day = dict(group_by_day(events))
+    events = visible.filter(starts_on__range=(first, last)).chronological()
+    by_day = dict(group_by_day(rows(events, start_only=True)))
     first_weekday = (formats.get_format("FIRST_DAY_OF_WEEK") - 1) % 7  # Django: 0 = Sunday
     month_calendar = pycalendar.Calendar(firstweekday=first_weekday)
     weeks = [
@@ -90,7 +94,7 @@ def calendar(request, year=None, month=None):
         request,
         "events/calendar.html",
         {
-            "form": form,
+            "filters": form.menus(),
             "month": first,
             "weeks": weeks,
             "weekday_names": weekday_names,
@@ -112,7 +116,8 @@ def month_url(day, query=""):
 @require_safe
 @public_page
 def detail(request, slug):
-    event = get_object_or_404(Event.objects.visible_to(request.user).for_listing(), slug=slug)
+    events = Event.objects.visible_to(request.user).select_related("campaign", "host")
+    event = get_object_or_404(events.prefetch_related("join_options"), slug=slug)
     registration = None
     if request.user.is_authenticated:
         registration = event.registrations.filter(user=request.user).first()

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from events.cache import public_page
+from events.listing import rows
 from events.models import Event
 from events.views import current_campaign
 
@@ -22,9 +23,8 @@ def home(request):
         events = Event.objects.visible_to(request.user).filter(campaign=campaign)
         today = timezone.localdate()
         upcoming = events.upcoming(today).exists()
-        sessions = list(
-            (events.upcoming(today) if upcoming else events).chronological().for_listing()[:6]
-        )
+        chosen = events.upcoming(today) if upcoming else events
+        sessions = rows(chosen.chronological()[:6])
     return render(request, "home.html", {"campaign": campaign, "sessions": sessions})
 
 
