@@ -16,7 +16,14 @@ from mentoring_hub.mail import read_unsubscribe_token
 @require_safe
 @login_required
 def dashboard(request):
-    return render(request, "accounts/dashboard.html")
+    from events.models import Registration
+
+    registrations = (
+        request.user.registrations.exclude(status=Registration.Status.CANCELLED)
+        .select_related("event", "event__host")
+        .order_by("event__starts_on", "event__starts_at")
+    )
+    return render(request, "accounts/dashboard.html", {"registrations": registrations})
 
 
 def set_opt_outs(user, kinds):

@@ -174,6 +174,14 @@ def main():
     header = f"{'page':<36}{'req/s':>9}{'trivial':>9}{'ratio':>7}{'p50 ms':>9}{'p99 ms':>9}"
     print(header)
     print("-" * len(header))
+    if not wanted or "registrations" in wanted:
+        subprocess.run(
+            [sys.executable, "bench/registrations.py"],
+            cwd=ROOT,
+            env={**env, "TASKS_BACKEND": "database"},
+            check=True,
+        )
+        print()
     for server_env in dict.fromkeys(page.server_env for page in pages):
         group = [page for page in pages if page.server_env == server_env]
         with serving({**env, **dict(server_env)}, port) as base:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/<int:year>/<int:month>/", views.calendar, name="calendar_month"),
     path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/register", views.register, name="register"),
 ]

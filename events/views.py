@@ -2,12 +2,16 @@ import calendar as pycalendar
 from datetime import date
 from itertools import groupby
 
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
+from events import booking
 from events.cache import public_page
 from events.forms import AgendaFilterForm
 from events.listing import rows
@@ -121,7 +125,10 @@ def detail(request, slug):
     registration = None
     if request.user.is_authenticated:
         registration = event.registrations.filter(user=request.user).first()
+        if registration and registration.status == Registration.Status.CANCELLED:
+            registration = None
     registered = registration is not None and registration.status == Registration.Status.CONFIRMED
+    taken = booking.counts(event)
     return render(
         request,
         "events/detail.html",
@@ -132,8 +139,41 @@ def detail(request, slug):
                 request.user, registered=registered
             ),
             "registration": registration,
+            "waiting_position": booking.waiting_position(registration) if registration else None,
+            "closed_reason": booking.closed_reason(event),
+            "places_left": None
+            if event.capacity is None
+            else max(event.capacity - taken["confirmed"], 0),
+            "waiting_count": taken["waiting"],
         },
     )
+
+
+@require_POST
+def register(request, slug):
+    """Register for, or cancel, a place (POST, then back to the session page)."""
+    event = get_object_or_404(Event.objects.listed(), slug=slug)
+    if not request.user.is_authenticated:
+        # The page shows visitors a log-in link; a stray POST gets the same journey.
+        return redirect_to_login(event.get_absolute_url())
+    if request.POST.get("action") == "cancel":
+        booking.cancel(event, request.user)  # whoever is promoted is told by email
+        messages.success(request, _("Your registration is cancelled."))
+    else:
+        try:
+            registration = booking.register(event, request.user)
+        except booking.RegistrationClosed as exc:
+            messages.error(request, str(exc))
+        else:
+            if registration.status == Registration.Status.CONFIRMED:
+                messages.success(request, _("You're registered. We've emailed you the details."))
+            else:
+                messages.info(
+                    request,
+                    _("The session is full: you're on the waiting list, number %(n)s.")
+                    % {"n": booking.waiting_position(registration)},
+                )
+    return redirect(event)
 
 
 def current_campaign(today=None):
