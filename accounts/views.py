@@ -23,7 +23,12 @@ def dashboard(request):
         .select_related("event", "event__host")
         .order_by("event__starts_on", "event__starts_at")
     )
-    return render(request, "accounts/dashboard.html", {"registrations": registrations})
+    proposals = request.user.proposals.select_related("campaign", "event")
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {"registrations": registrations, "proposals": proposals},
+    )
 
 
 def set_opt_outs(user, kinds):

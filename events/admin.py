@@ -1,8 +1,30 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+import csv
 
-from events.models import Campaign, Event, Host, JoinOption
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from events import booking, proposals
+from events.dashboard import campaign_dashboard
+from events.models import Campaign, Event, Host, JoinOption, Proposal, Registration
 from events.templatetags.events_tags import time_range
+from mentoring_hub import mail
+
+S = Registration.Status
+
+
+def spreadsheet_safe(value):
+    """A CSV cell a spreadsheet will not run as a formula (=, +, -, @, tab, CR)."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 class JoinOptionInline(admin.StackedInline):
@@ -11,12 +33,101 @@ class JoinOptionInline(admin.StackedInline):
     fields = ["platform", "join_url", "meeting_id", "passcode", "place", "position"]
 
 
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    extra = 0
+    fields = ["user", "status", "queued_at"]
+    readonly_fields = ["user", "status", "queued_at"]
+    ordering = ["status", "queued_at"]
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # places are taken through registration, which keeps the order
+
+
+class UpcomingFilter(admin.SimpleListFilter):
+    title = _("when")
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", _("Upcoming")), ("past", _("Past"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "upcoming":
+            return queryset.upcoming()
+        if self.value() == "past":
+            return queryset.past()
+        return queryset
+
+
+class EmailAttendeesForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=150)
+    message = forms.CharField(label=_("Message"), widget=forms.Textarea, max_length=5000)
+
+
+class CopyCampaignForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "theme", "starts_on", "ends_on", "region", "is_demo"]
+    list_display = ["name", "theme", "starts_on", "ends_on", "region", "is_demo", "dashboard_link"]
     search_fields = ["name", "theme"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "starts_on"
+    actions = ["copy_to_year"]
+
+    def get_urls(self):
+        dashboard = self.admin_site.admin_view(self.dashboard_view)
+        return [
+            path("<int:pk>/dashboard/", dashboard, name="events_campaign_dashboard"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("Dashboard"))
+    def dashboard_link(self, obj):
+        url = reverse("admin:events_campaign_dashboard", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Dashboard"))
+
+    def dashboard_view(self, request, pk):
+        campaign = get_object_or_404(Campaign, pk=pk)
+        if not self.has_view_permission(request, campaign):
+            return redirect("admin:index")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("%(name)s: dashboard") % {"name": campaign.name},
+            "campaign": campaign,
+            "opts": self.model._meta,
+            **campaign_dashboard(campaign),
+        }
+        return TemplateResponse(request, "admin/events/campaign/dashboard.html", context)
+
+    @admin.action(description=_("Copy to another year (as drafts)"), permissions=["add"])
+    def copy_to_year(self, request, queryset):
+        form = CopyCampaignForm(request.POST if "year" in request.POST else None)
+        if form.is_valid():
+            for campaign in queryset:
+                copy = campaign.copy_to_year(form.cleaned_data["year"])
+                self.message_user(
+                    request,
+                    _("%(copy)s created with %(n)s draft sessions.")
+                    % {"copy": copy.name, "n": copy.events.count()},
+                    messages.SUCCESS,
+                )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/events/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Copy campaigns to another year"),
+                "form": form,
+                "objects": queryset,
+                "action": "copy_to_year",
+                "opts": self.model._meta,
+            },
+        )
 
 
 @admin.register(Host)
@@ -28,24 +139,66 @@ class HostAdmin(admin.ModelAdmin):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ["title", "starts_on", "local_time", "host", "status", "join_audience"]
-    list_filter = ["status", "campaign", "host", "join_options__platform"]
+    list_display = [
+        "title",
+        "starts_on",
+        "local_time",
+        "host",
+        "platforms",
+        "status",
+        "seats",
+        "waiting",
+    ]
+    list_filter = ["status", UpcomingFilter, "campaign", "host", "join_options__platform"]
     search_fields = ["title", "summary", "host__name"]
     list_select_related = ["host", "campaign"]
     date_hierarchy = "starts_on"
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["uid", "sequence", "created_at", "updated_at"]
+    raw_id_fields = ["contact"]
     fieldsets = [
-        (None, {"fields": ["campaign", "host", "title", "slug", "summary", "description"]}),
+        (
+            None,
+            {"fields": ["campaign", "host", "title", "slug", "summary", "description", "contact"]},
+        ),
         (_("When"), {"fields": ["time_zone", "time_tbd", "starts_on", "starts_at", "ends_at"]}),
         (_("Who may join"), {"fields": ["status", "join_audience", "capacity"]}),
         (_("Calendar"), {"fields": ["uid", "sequence", "created_at", "updated_at"]}),
     ]
-    inlines = [JoinOptionInline]
+    inlines = [JoinOptionInline, RegistrationInline]
+    actions = ["publish", "cancel", "duplicate", "export_attendees", "email_attendees"]
+
+    def get_queryset(self, request):
+        # One query for the counts; platforms come from one prefetch.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _confirmed=Count(
+                    "registrations", filter=Q(registrations__status=S.CONFIRMED), distinct=True
+                ),
+                _waiting=Count(
+                    "registrations", filter=Q(registrations__status=S.WAITING), distinct=True
+                ),
+            )
+            .prefetch_related("join_options")
+        )
 
     @admin.display(description=_("Time (session's zone)"))
     def local_time(self, obj):
         return time_range(obj)
+
+    @admin.display(description=_("Platforms"))
+    def platforms(self, obj):
+        return ", ".join(dict.fromkeys(o.get_platform_display() for o in obj.join_options.all()))
+
+    @admin.display(description=_("Registered"), ordering="_confirmed")
+    def seats(self, obj):
+        return f"{obj._confirmed}/{obj.capacity}" if obj.capacity else str(obj._confirmed)
+
+    @admin.display(description=_("Waiting"), ordering="_waiting")
+    def waiting(self, obj):
+        return obj._waiting
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -57,3 +210,209 @@ class EventAdmin(admin.ModelAdmin):
         if obj is not None and obj.status != Event.Status.DRAFT:
             return {}
         return super().get_prepopulated_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            promoted = booking.fill_from_waiting_list(obj)
+            if promoted:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%d person moved from the waiting list into a place.",
+                        "%d people moved from the waiting list into places.",
+                        len(promoted),
+                    )
+                    % len(promoted),
+                )
+
+    # Each action goes through the model method, not queryset.update(): that bumps the
+    # sequence and the cache version, which update() would skip (and is refused).
+    @admin.action(description=_("Publish selected sessions"), permissions=["change"])
+    def publish(self, request, queryset):
+        drafts = list(queryset.filter(status=Event.Status.DRAFT))
+        for event in drafts:
+            event.publish()
+        n = len(drafts)
+        self.message_user(
+            request, ngettext("%d session published.", "%d sessions published.", n) % n
+        )
+
+    @admin.action(description=_("Cancel selected sessions"), permissions=["change"])
+    def cancel(self, request, queryset):
+        events = list(queryset.exclude(status=Event.Status.CANCELLED))
+        for event in events:
+            event.cancel()
+        n = len(events)
+        self.message_user(
+            request, ngettext("%d session cancelled.", "%d sessions cancelled.", n) % n
+        )
+
+    @admin.action(description=_("Duplicate selected sessions (as drafts)"), permissions=["add"])
+    def duplicate(self, request, queryset):
+        copies = [event.duplicate(title=f"{event.title} (copy)") for event in queryset]
+        n = len(copies)
+        self.message_user(request, ngettext("%d draft copy made.", "%d draft copies made.", n) % n)
+
+    @admin.action(description=_("Export attendees as CSV"), permissions=["view"])
+    def export_attendees(self, request, queryset):
+        registrations = (
+            Registration.objects.filter(event__in=queryset)
+            .exclude(status=S.CANCELLED)
+            .select_related("event", "user")
+            .order_by("event__starts_on", "event__title", "status", "queued_at")
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="attendees-{stamp}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["session", "date", "name", "email", "status", "registered at"])
+        for r in registrations:
+            writer.writerow(
+                spreadsheet_safe(value)
+                for value in (
+                    r.event.title,
+                    r.event.starts_on.isoformat(),
+                    r.user.get_full_name(),
+                    r.user.email,
+                    r.get_status_display(),
+                    r.queued_at.isoformat(timespec="seconds"),
+                )
+            )
+        return response
+
+    @admin.action(description=_("Email the attendees of selected sessions"), permissions=["change"])
+    def email_attendees(self, request, queryset):
+        form = EmailAttendeesForm(request.POST if "subject" in request.POST else None)
+        if form.is_valid():
+            sent = 0
+            for event in queryset.select_related("host"):
+                confirmed = event.registrations.filter(status=S.CONFIRMED).select_related("user")
+                for registration in confirmed:
+                    mail.send(
+                        "emails/organiser_message",
+                        user=registration.user,
+                        context={
+                            **booking.email_context(event, registration),
+                            "subject": form.cleaned_data["subject"],
+                            "message": form.cleaned_data["message"],
+                        },
+                    )
+                    sent += 1
+            self.message_user(request, ngettext("%d email sent.", "%d emails sent.", sent) % sent)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/events/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Email attendees"),
+                "form": form,
+                "objects": queryset,
+                "action": "email_attendees",
+                "opts": self.model._meta,
+            },
+        )
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["event", "user", "status", "queued_at"]
+    list_filter = ["status", "event__campaign"]
+    search_fields = ["event__title", "user__email"]
+    list_select_related = ["event", "user"]
+    readonly_fields = ["event", "user", "status", "queued_at", "created_at"]
+    fields = readonly_fields
+    actions = ["cancel_registrations"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Cancel selected registrations"), permissions=["change"])
+    def cancel_registrations(self, request, queryset):
+        n = 0
+        for registration in queryset.exclude(status=S.CANCELLED).select_related("event", "user"):
+            booking.cancel(registration.event, registration.user)  # promotes who is waiting
+            n += 1
+        self.message_user(
+            request, ngettext("%d registration cancelled.", "%d registrations cancelled.", n) % n
+        )
+
+
+class ProposalDecisionForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        required=False,
+        choices=[
+            ("", _("No decision yet")),
+            ("approve", _("Approve and publish")),
+            ("changes", _("Ask for changes")),
+            ("decline", _("Decline")),
+        ],
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["organiser_note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") in ("changes", "decline") and not cleaned.get("organiser_note"):
+            self.add_error("organiser_note", _("Tell the proposer what to change or why."))
+        return cleaned
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    form = ProposalDecisionForm
+    list_display = [
+        "title",
+        "organisation",
+        "proposer",
+        "campaign",
+        "starts_on",
+        "state",
+        "created_at",
+    ]
+    list_filter = ["state", "campaign"]
+    search_fields = ["title", "organisation", "proposer__email"]
+    list_select_related = ["proposer", "campaign"]
+    readonly_fields = [
+        "proposer",
+        "campaign",
+        "organisation",
+        "title",
+        "description",
+        "starts_on",
+        "time_tbd",
+        "starts_at",
+        "ends_at",
+        "time_zone",
+        "platform",
+        "join_url",
+        "place",
+        "state",
+        "event",
+        "created_at",
+        "decided_at",
+    ]
+    fields = [*readonly_fields, "decision", "organiser_note"]
+
+    def has_add_permission(self, request):
+        return False  # members propose from the site
+
+    def save_model(self, request, obj, form, change):
+        decision = form.cleaned_data.get("decision")
+        note = form.cleaned_data.get("organiser_note", "")
+        try:
+            if decision == "approve":
+                obj.organiser_note = note
+                proposals.approve(obj)
+            elif decision == "changes":
+                proposals.request_changes(obj, note)
+            elif decision == "decline":
+                proposals.decline(obj, note)
+            else:
+                super().save_model(request, obj, form, change)
+        except forms.ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)

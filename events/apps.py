@@ -16,7 +16,8 @@ class EventsConfig(AppConfig):
             "host": ("add", "change", "delete", "view"),
             "event": ("add", "change", "delete", "view"),
             "joinoption": ("add", "change", "delete", "view"),
-            "registration": ("add", "change", "delete", "view"),
+            "registration": ("change", "view"),
+            "proposal": ("change", "view"),
         }
         # Bulk deletes (admin "delete selected") skip Model.delete(); the signal does not.
         for name in ("Campaign", "Host", "Event", "JoinOption"):

@@ -105,6 +105,19 @@ def promote_waiting(event, now=None):
     return first
 
 
+def fill_from_waiting_list(event, now=None):
+    """After places were added (an organiser raised the capacity), promote people
+    waiting, in order, until the session is full. Returns those promoted."""
+    promoted = []
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        while registration := promote_waiting(event, now):
+            promoted.append(registration)
+        if promoted:
+            schedule_cache.bump()
+    return promoted
+
+
 def waiting_position(registration):
     """1 for the first person in the waiting list, and so on; None if not waiting."""
     if registration.status != S.WAITING:

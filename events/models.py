@@ -1,7 +1,7 @@
 import re
 import uuid
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 from django.conf import settings
@@ -20,6 +20,7 @@ from events.validators import (
     validate_not_reserved,
     validate_time_zone,
 )
+from mentoring_hub.fields import URLField
 
 
 class Campaign(models.Model):
@@ -65,13 +66,60 @@ class Campaign(models.Model):
     def get_absolute_url(self):
         return f"{reverse('events:agenda')}?campaign={self.slug}"
 
+    def copy_to_year(self, year):
+        """A draft copy of the campaign and its sessions in `year`, on the same weekdays
+        at the same local times (the second Monday stays a Monday)."""
+        years = year - self.starts_on.year
+
+        def same_day(day):  # 29 February becomes 28 February
+            return day.replace(
+                year=day.year + years, day=min(day.day, 28) if day.month == 2 else day.day
+            )
+
+        shift = timedelta(weeks=round((same_day(self.starts_on) - self.starts_on).days / 7))
+        name = self.name.replace(str(self.starts_on.year), str(year))
+        if name == self.name:
+            name = f"{self.name} {year}"
+        slug = base = slugify(name)[:90]
+        n = 2
+        while Campaign.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        with transaction.atomic():
+            copy = Campaign.objects.create(
+                name=name,
+                slug=slug,
+                theme=self.theme,
+                # The campaign keeps its dates; its sessions keep their weekdays.
+                starts_on=min(same_day(self.starts_on), self.starts_on + shift),
+                ends_on=max(same_day(self.ends_on), self.ends_on + shift),
+                region=self.region,
+                time_zone=self.time_zone,
+                description=self.description,
+                is_demo=self.is_demo,
+            )
+            for event in self.events.prefetch_related("join_options"):
+                moved = {"campaign": copy, "starts_on": event.starts_on + shift}
+                if event.starts_at:
+                    # Shift the wall-clock time, not the instant: 11:00 stays 11:00 local
+                    # even when the copy lands on the other side of a clock change.
+                    moved["starts_at"] = local_datetime(
+                        event.starts_on + shift, event.local_start.time(), event.time_zone
+                    )
+                if event.ends_at:
+                    end_day = event.local_end.date() + shift
+                    moved["ends_at"] = local_datetime(
+                        end_day, event.local_end.time(), event.time_zone
+                    )
+                event.duplicate(**moved)
+        return copy
+
 
 class Host(models.Model):
     """An organisation that runs sessions (USAFA, AF Blue Lab, ...)."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("address"), max_length=100, unique=True)
-    url = models.URLField(_("website"), blank=True)
+    url = URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -179,6 +227,15 @@ class Event(models.Model):
         _("places"), null=True, blank=True, help_text=_("Leave empty for no limit.")
     )
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_for_events",
+        verbose_name=_("contact"),
+        help_text=_("The member who proposed the session, shown as its contact."),
+    )
     loaded_from_schedule = models.JSONField(
         null=True,
         blank=True,
@@ -302,6 +359,43 @@ class Event(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def publish(self):
+        self.status = self.Status.PUBLISHED
+        self.save()
+
+    def cancel(self):
+        """Cancel the session: it stays listed, marked, and calendars learn of it."""
+        self.status = self.Status.CANCELLED
+        self.save()
+
+    def duplicate(self, **changes):
+        """A draft copy with the same join options (for a repeat or a similar session)."""
+        copy = Event(
+            campaign=self.campaign,
+            host=self.host,
+            title=self.title,
+            summary=self.summary,
+            description=self.description,
+            starts_on=self.starts_on,
+            time_tbd=self.time_tbd,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            time_zone=self.time_zone,
+            join_audience=self.join_audience,
+            capacity=self.capacity,
+            contact=self.contact,
+            status=self.Status.DRAFT,
+        )
+        for name, value in changes.items():
+            setattr(copy, name, value)
+        copy.slug = Event.unique_slug(copy.title, copy.starts_on.year)
+        copy.save()
+        for option in self.join_options.all():
+            option.pk = None
+            option.event = copy
+            option.save()
+        return copy
+
     def join_details_changed(self):
         """Join options changed: calendars must learn of it (sequence) and caches too."""
         with transaction.atomic():
@@ -363,7 +457,7 @@ class JoinOption(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="join_options")
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
-    join_url = models.URLField(_("join link"), max_length=500, blank=True)
+    join_url = URLField(_("join link"), max_length=500, blank=True)
     meeting_id = MeetingIdField(
         _("meeting or webinar ID"), max_length=12, blank=True, validators=[validate_meeting_id]
     )
@@ -442,6 +536,99 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.event}"
+
+
+class Proposal(models.Model):
+    """A member's proposed session (a school's or company's own Mentoring Day event),
+    reviewed by organisers before anything is published."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proposals"
+    )
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("campaign")
+    )
+    organisation = models.CharField(
+        _("organisation"),
+        max_length=200,
+        help_text=_("Who runs it: your school, company or group."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000)
+    starts_on = models.DateField(_("date"))
+    time_tbd = models.BooleanField(_("time to be decided"), default=False)
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="America/New_York", validators=[validate_time_zone]
+    )
+    platform = models.CharField(_("platform"), max_length=20, choices=JoinOption.Platform.choices)
+    join_url = URLField(_("join link"), max_length=500, blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.SUBMITTED
+    )
+    organiser_note = models.TextField(_("note from the organisers"), blank=True)
+    event = models.OneToOneField(
+        Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposal"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(time_tbd=True, starts_at__isnull=True, ends_at__isnull=True)
+                    | Q(time_tbd=False, starts_at__isnull=False)
+                ),
+                name="proposal_tbd_has_no_times",
+                violation_error_message=_(
+                    "Give a start time, or mark the time “to be decided”, not both."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="proposal_ends_after_start",
+                violation_error_message=_("A session must end after it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if not self.time_tbd and not self.starts_at:
+            errors["starts_at"] = _("Give a start time, or tick “time to be decided”.")
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("A session must end after it starts.")
+        if self.platform == JoinOption.Platform.IN_PERSON and not self.place:
+            errors["place"] = _("Say where an in-person session takes place.")
+        if (
+            self.campaign_id
+            and self.starts_on
+            and not (self.campaign.starts_on <= self.starts_on <= self.campaign.ends_on)
+        ):
+            errors["starts_on"] = _("Choose a date within the campaign (%(start)s to %(end)s).") % {
+                "start": self.campaign.starts_on,
+                "end": self.campaign.ends_on,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_open(self):
+        """Whether the proposer may still edit it."""
+        return self.state in (self.State.SUBMITTED, self.State.CHANGES_REQUESTED)
 
 
 def local_datetime(day, clock, zone_name):

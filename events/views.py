@@ -3,19 +3,21 @@ from datetime import date
 from itertools import groupby
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from events import booking
+from events import booking, proposals
 from events.cache import public_page
-from events.forms import AgendaFilterForm
+from events.forms import AgendaFilterForm, ProposalForm
 from events.listing import rows
-from events.models import Campaign, Event, Registration
+from events.models import Campaign, Event, Proposal, Registration
 
 AGENDA_PAGE_SIZE = 25
 
@@ -183,3 +185,36 @@ def current_campaign(today=None):
         Campaign.objects.filter(ends_on__gte=today).order_by("starts_on").first()
         or Campaign.objects.order_by("-ends_on").first()
     )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def propose(request, pk=None):
+    """Propose a session (or edit your own open proposal, which returns it for review)."""
+    proposal = None
+    if pk is not None:
+        proposal = get_object_or_404(Proposal, pk=pk, proposer=request.user)
+        if not proposal.is_open:
+            messages.info(request, _("This proposal has been decided and can no longer be edited."))
+            return redirect("me:dashboard")
+    elif request.method == "POST" and proposals.over_daily_limit(request.user):
+        messages.error(
+            request,
+            _("You have sent %(n)s proposals today. Please wait a day before sending more.")
+            % {"n": proposals.MAX_PER_DAY},
+        )
+        return redirect("me:dashboard")
+    form = ProposalForm(request.POST or None, instance=proposal)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            proposal = form.save(commit=False)
+            proposal.proposer = request.user
+            proposal.save()
+            if pk is not None:
+                proposals.resubmit(proposal)
+            proposals.notify(proposal)
+        messages.success(
+            request, _("Thank you. The organisers will review your proposal and email you.")
+        )
+        return redirect("me:dashboard")
+    return render(request, "events/propose.html", {"form": form, "proposal": proposal})

@@ -13,3 +13,28 @@ def _fresh_cache(settings):
     if "redis" in settings.CACHES["default"]["BACKEND"].lower():
         cache.clear()
     yield
+
+
+@pytest.fixture
+def organiser_client(client, db):
+    """A client signed in as an organiser (Organisers group, staff, not a superuser)
+    through the real log-in with a second factor, as the admin requires."""
+    from allauth.mfa.totp.internal.auth import (
+        TOTP,
+        format_hotp_value,
+        generate_totp_secret,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    from tests.factories import PASSWORD, make_organiser
+
+    organiser = make_organiser()
+    secret = generate_totp_secret()
+    TOTP.activate(organiser, secret)
+    client.post("/accounts/login/", {"login": organiser.email, "password": PASSWORD})
+    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+    response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert response.status_code == 302, "two-factor log-in failed"
+    client.user = organiser
+    return client
