@@ -23,6 +23,41 @@ from events.validators import (
 from mentoring_hub.fields import URLField
 
 
+def timing_constraints(prefix):
+    """A session's (or proposal's) time rules, in the database: a time to be decided
+    means no instants; otherwise a start, and an end after it."""
+    return [
+        models.CheckConstraint(
+            condition=(
+                Q(time_tbd=True, starts_at__isnull=True, ends_at__isnull=True)
+                | Q(time_tbd=False, starts_at__isnull=False)
+            ),
+            name=f"{prefix}_tbd_has_no_times",
+            violation_error_message=_(
+                "A session has a start time, or is marked “time to be decided”, not both."
+            ),
+        ),
+        models.CheckConstraint(
+            condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+            name=f"{prefix}_ends_after_start",
+            violation_error_message=_("A session must end after it starts."),
+        ),
+    ]
+
+
+def timing_errors(time_tbd, starts_at, ends_at):
+    """The same rules as friendly messages, keyed by field, for clean()."""
+    errors = {}
+    if time_tbd:
+        if starts_at or ends_at:
+            errors["time_tbd"] = _("Clear the start and end times, or untick “time to be decided”.")
+    elif not starts_at:
+        errors["starts_at"] = _("Give a start time, or tick “time to be decided”.")
+    if starts_at and ends_at and ends_at <= starts_at:
+        errors["ends_at"] = _("A session must end after it starts.")
+    return errors
+
+
 class Campaign(models.Model):
     """A mentoring campaign: National Mentoring Month, National Mentoring Day, ..."""
 
@@ -256,21 +291,7 @@ class Event(models.Model):
             models.Index(fields=["starts_on", "starts_at", "title"], name="event_agenda_order"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(time_tbd=True, starts_at__isnull=True, ends_at__isnull=True)
-                    | Q(time_tbd=False, starts_at__isnull=False)
-                ),
-                name="event_tbd_has_no_times",
-                violation_error_message=_(
-                    "A session has a start time, or is marked “time to be decided”, not both."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
-                name="event_ends_after_start",
-                violation_error_message=_("A session must end after it starts."),
-            ),
+            *timing_constraints("event"),
             models.CheckConstraint(
                 condition=~Q(slug__in=sorted(RESERVED_SLUGS)),
                 name="event_slug_not_reserved",
@@ -336,16 +357,7 @@ class Event(models.Model):
         return self.status == self.Status.CANCELLED
 
     def clean(self):
-        errors = {}
-        if self.time_tbd:
-            if self.starts_at or self.ends_at:
-                errors["time_tbd"] = _(
-                    "Clear the start and end times, or untick “time to be decided”."
-                )
-        elif not self.starts_at:
-            errors["starts_at"] = _("Give a start time, or tick “time to be decided”.")
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            errors["ends_at"] = _("A session must end after it starts.")
+        errors = timing_errors(self.time_tbd, self.starts_at, self.ends_at)
         loaded_slug = getattr(self, "_loaded", {}).get("slug")
         if (
             loaded_slug
@@ -584,33 +596,13 @@ class Proposal(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(time_tbd=True, starts_at__isnull=True, ends_at__isnull=True)
-                    | Q(time_tbd=False, starts_at__isnull=False)
-                ),
-                name="proposal_tbd_has_no_times",
-                violation_error_message=_(
-                    "Give a start time, or mark the time “to be decided”, not both."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
-                name="proposal_ends_after_start",
-                violation_error_message=_("A session must end after it starts."),
-            ),
-        ]
+        constraints = timing_constraints("proposal")
 
     def __str__(self):
         return self.title
 
     def clean(self):
-        errors = {}
-        if not self.time_tbd and not self.starts_at:
-            errors["starts_at"] = _("Give a start time, or tick “time to be decided”.")
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            errors["ends_at"] = _("A session must end after it starts.")
+        errors = timing_errors(self.time_tbd, self.starts_at, self.ends_at)
         if self.platform == JoinOption.Platform.IN_PERSON and not self.place:
             errors["place"] = _("Say where an in-person session takes place.")
         if (
