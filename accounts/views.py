@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -6,7 +7,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.forms import EmailPreferencesForm
 from accounts.models import EmailKind, EmailOptOut
@@ -16,7 +17,8 @@ from mentoring_hub.mail import read_unsubscribe_token
 @require_safe
 @login_required
 def dashboard(request):
-    from events.models import Registration
+    from events.links import subscribe_urls
+    from events.models import FeedToken, Registration
 
     registrations = (
         request.user.registrations.exclude(status=Registration.Status.CANCELLED)
@@ -24,11 +26,32 @@ def dashboard(request):
         .order_by("event__starts_on", "event__starts_at")
     )
     proposals = request.user.proposals.select_related("campaign", "event")
+    feed = FeedToken.for_user(request.user)
+    https_url, webcal_url = subscribe_urls(settings.SITE_URL, feed.get_absolute_url())
     return render(
         request,
         "accounts/dashboard.html",
-        {"registrations": registrations, "proposals": proposals},
+        {
+            "registrations": registrations,
+            "proposals": proposals,
+            "feed_https_url": https_url,
+            "feed_webcal_url": webcal_url,
+        },
     )
+
+
+@require_POST
+@login_required
+def regenerate_feed(request):
+    """A new private feed address; calendars using the old one stop receiving it."""
+    from events.models import FeedToken
+
+    FeedToken.for_user(request.user).regenerate()
+    messages.success(
+        request,
+        _("Your calendar has a new address. Subscribe again with it: the old one no longer works."),
+    )
+    return redirect("me:dashboard")
 
 
 def set_opt_outs(user, kinds):

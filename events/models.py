@@ -1,4 +1,5 @@
 import re
+import secrets
 import uuid
 import zoneinfo
 from datetime import datetime, timedelta
@@ -621,6 +622,35 @@ class Proposal(models.Model):
     def is_open(self):
         """Whether the proposer may still edit it."""
         return self.state in (self.State.SUBMITTED, self.State.CHANGES_REQUESTED)
+
+
+def new_feed_token():
+    return secrets.token_urlsafe(32)
+
+
+class FeedToken(models.Model):
+    """The secret in the address of a person's own calendar feed."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_token"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.user}'s feed"
+
+    def get_absolute_url(self):
+        return reverse("events:personal_feed", args=[self.token])
+
+    @classmethod
+    def for_user(cls, user):
+        return cls.objects.get_or_create(user=user)[0]
+
+    def regenerate(self):
+        """A new address; the old one stops working at once."""
+        self.token = new_feed_token()
+        self.save(update_fields=["token", "created_at"])
 
 
 def local_datetime(day, clock, zone_name):

@@ -2,6 +2,7 @@ import calendar as pycalendar
 from datetime import date
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -13,7 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from events import booking, proposals
+from events import booking, links, proposals
 from events.cache import public_page
 from events.forms import AgendaFilterForm, ProposalForm
 from events.listing import rows
@@ -63,6 +64,9 @@ def agenda(request):
             "campaign": form.cleaned_data.get("campaign"),
             "filters_query": query_without(request, "page"),
             "other_view_query": query_without(request, "page", "past"),
+            "subscribe": links.subscribe_urls(
+                settings.SITE_URL, reverse("events:feed"), query_without(request, "page", "past")
+            ),
         },
     )
 
@@ -147,6 +151,8 @@ def detail(request, slug):
             if event.capacity is None
             else max(event.capacity - taken["confirmed"], 0),
             "waiting_count": taken["waiting"],
+            "google_url": links.google_url(event, settings.SITE_URL),
+            "outlook_url": links.outlook_url(event, settings.SITE_URL),
         },
     )
 

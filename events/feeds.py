@@ -1,0 +1,256 @@
+"""Calendar feeds, the JSON schedule, single-session downloads and the stable join link.
+
+Feeds are rebuilt only when the schedule changes: each process keeps the bytes of each
+feed it served together with the schedule version they were built from, and a request
+checks that version in the shared cache (one read) before serving them. The ETag is
+that version (with the filters and language), so a calendar that asks again with
+If-None-Match gets 304 Not Modified without the feed being built.
+"""
+
+import hashlib
+import json
+import threading
+from datetime import UTC, datetime
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition, require_safe
+
+from events import cache as schedule_cache
+from events import ics
+from events.forms import AgendaFilterForm
+from events.models import Event, FeedToken, Registration
+
+_lock = threading.Lock()
+_built: dict = {}  # (kind, filters, language) -> (version, last_modified, body)
+MAX_BUILT = 256
+
+
+def filters_key(request):
+    """The feed filters as a canonical string (invalid values are ignored)."""
+    form = AgendaFilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    pairs = [
+        ("campaign", data["campaign"].slug if data.get("campaign") else ""),
+        ("host", data["host"].slug if data.get("host") else ""),
+        ("platform", data.get("platform") or ""),
+        ("q", (data.get("q") or "").strip()),
+    ]
+    return form, urlencode([(k, v) for k, v in pairs if v])
+
+
+def public_etag(kind):
+    def etag(request, *args, **kwargs):
+        _form, key = filters_key(request)
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        return f"{kind}-{schedule_cache.version()}-{translation.get_language()}-{digest}"
+
+    return etag
+
+
+def feed_events(form):
+    """Published and cancelled sessions, past included, narrowed by the filters."""
+    events = form.filter(Event.objects.listed())
+    return (
+        events.select_related("campaign", "host").prefetch_related("join_options").chronological()
+    )
+
+
+def built(kind, key, build):
+    """Serve (body, last_modified) for a feed from this process's copy while the
+    schedule version is unchanged, else build it."""
+    version = schedule_cache.version()
+    slot = (kind, key, translation.get_language())
+    stored = _built.get(slot)
+    if stored and stored[0] == version:
+        return stored[2], stored[1]
+    body, last_modified = build()
+    with _lock:
+        if len(_built) >= MAX_BUILT:
+            _built.clear()
+        _built[slot] = (version, last_modified, body)
+    return body, last_modified
+
+
+def last_modified_of(events):
+    return max((e.updated_at for e in events), default=datetime(2000, 1, 1, tzinfo=UTC))
+
+
+def calendar_response(body, filename, last_modified=None, attachment=False):
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    # Calendars may keep a copy but must ask again (a 304 is cheap).
+    response["Cache-Control"] = "no-cache"
+    if last_modified:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+    return response
+
+
+def feed_name(form):
+    data = form.cleaned_data
+    parts = [settings.SITE_NAME]
+    for name in ("campaign", "host"):
+        if data.get(name):
+            parts.append(str(data[name]))
+    return " – ".join(parts)
+
+
+@require_safe
+@condition(etag_func=public_etag("ics"))
+def feed_ics(request):
+    form, key = filters_key(request)
+
+    def build():
+        events = list(feed_events(form))
+        body = ics.feed(
+            events,
+            site_url=settings.SITE_URL,
+            name=feed_name(form),
+            description=_("Mentoring sessions, kept up to date."),
+            show_join=lambda e: e.join_audience == Event.Audience.PUBLIC,
+            key=f"feed.ics?{key}",
+        )
+        return body, last_modified_of(events)
+
+    body, last_modified = built("ics", key, build)
+    return calendar_response(body, "mentoring-sessions.ics", last_modified)
+
+
+def session_json(event, site_url):
+    """One session in the documented JSON schema (README, "JSON schedule")."""
+    public = event.join_audience == Event.Audience.PUBLIC
+    zone_start = event.local_start
+    return {
+        "uid": ics.uid(event),
+        "url": site_url + event.get_absolute_url(),
+        "title": event.title,
+        "summary": event.summary,
+        "campaign": event.campaign.name,
+        "host": event.host.name,
+        "status": event.status,
+        "date": event.starts_on.isoformat(),
+        "time_to_be_decided": event.time_tbd,
+        "start": zone_start.isoformat() if zone_start else None,
+        "end": event.local_end.isoformat() if event.ends_at else None,
+        "time_zone": event.time_zone,
+        "platforms": list(
+            dict.fromkeys(o.get_platform_display() for o in event.join_options.all())
+        ),
+        "join": [
+            {
+                "platform": o.platform,
+                "url": o.join_url or None,
+                "meeting_id": o.meeting_id or None,
+                "passcode": o.passcode or None,
+                "place": o.place or None,
+            }
+            for o in event.join_options.all()
+        ]
+        if public
+        else None,
+        "updated": event.updated_at.isoformat(),
+        "sequence": event.sequence,
+    }
+
+
+@require_safe
+@condition(etag_func=public_etag("json"))
+def feed_json(request):
+    form, key = filters_key(request)
+
+    def build():
+        events = list(feed_events(form))
+        data = {
+            "version": 1,
+            "name": feed_name(form),
+            "sessions": [session_json(e, settings.SITE_URL) for e in events],
+        }
+        return json.dumps(data, ensure_ascii=False).encode(), last_modified_of(events)
+
+    body, last_modified = built("json", key, build)
+    response = HttpResponse(body, content_type="application/json")
+    response["Cache-Control"] = "no-cache"
+    response["Last-Modified"] = http_date(last_modified.timestamp())
+    response["Access-Control-Allow-Origin"] = "*"  # other sites may embed the schedule
+    return response
+
+
+def personal_etag(request, token):
+    owner = FeedToken.objects.filter(token=token).values_list("user_id", flat=True).first()
+    if owner is None:
+        return None
+    return f"me-{schedule_cache.version()}-{owner}-{translation.get_language()}"
+
+
+@require_safe
+@condition(etag_func=personal_etag)
+def personal_feed(request, token):
+    """A person's own sessions, private by the token in the address."""
+    feed_token = FeedToken.objects.filter(token=token).select_related("user").first()
+    if feed_token is None or not feed_token.user.is_active:
+        raise Http404("No such feed")
+    user = feed_token.user
+    events = list(
+        Event.objects.listed()
+        .filter(registrations__user=user, registrations__status=Registration.Status.CONFIRMED)
+        .select_related("campaign", "host")
+        .prefetch_related("join_options")
+        .chronological()
+    )
+    body = ics.feed(
+        events,
+        site_url=settings.SITE_URL,
+        name=_("%(site)s: my sessions") % {"site": settings.SITE_NAME},
+        show_join=lambda e: e.join_details_visible_to(user, registered=True),
+        personal_join_url=lambda e: settings.SITE_URL + reverse("events:join", args=[e.slug]),
+        key=f"personal/{user.pk}",
+    )
+    return calendar_response(body, "my-sessions.ics", last_modified_of(events))
+
+
+@require_safe
+def event_ics(request, slug):
+    """One session as a download (never subscribed to: it is a single item)."""
+    event = get_object_or_404(
+        Event.objects.visible_to(request.user)
+        .select_related("campaign", "host")
+        .prefetch_related("join_options"),
+        slug=slug,
+    )
+    show = event.join_details_visible_to(request.user)
+    component = ics.vevent(event, site_url=settings.SITE_URL, show_join=show)
+    body = ics.calendar(
+        [component.to_ical()],
+        name=event.title,
+        zones=[] if event.time_tbd else [event.time_zone],
+        years=(event.starts_on.year, event.starts_on.year),
+    )
+    return calendar_response(body, f"{event.slug}.ics", event.updated_at, attachment=True)
+
+
+@require_safe
+def join(request, slug):
+    """The stable join link: whoever may join goes to the current meeting URL; anyone
+    else (or a session without a URL) goes to the session page."""
+    event = get_object_or_404(Event.objects.listed().prefetch_related("join_options"), slug=slug)
+    url = next((o.join_url for o in event.join_options.all() if o.join_url), "")
+    if event.status == Event.Status.CANCELLED:
+        messages.info(request, _("This session is cancelled."))
+    elif (
+        url
+        and urlsplit(url).scheme in ("http", "https")
+        and event.join_details_visible_to(request.user)
+    ):
+        return redirect(url)
+    elif url and not request.user.is_authenticated:
+        messages.info(request, _("Log in to join this session."))
+    return redirect(event)
