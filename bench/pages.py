@@ -14,6 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 UNCACHED = (("PUBLIC_PAGE_CACHE", "0"),)
+GZIP = ("Accept-Encoding: gzip",)
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class Page:
     path: str
     setup: Callable[[dict], None] | None = None
     server_env: tuple = field(default=())
+    conditional: bool = False  # send the page's current ETag back (If-None-Match)
+    headers: tuple = field(default=())
 
 
 def thousand_sessions(env):
@@ -38,6 +41,13 @@ SCHEDULE_PAGES = [
 
 PAGES = [
     Page("healthz", "/healthz"),
+    Page("feed.ics (1000 sessions) 200", "/events/feed.ics", setup=thousand_sessions),
+    Page(
+        "feed.ics (1000 sessions) 304",
+        "/events/feed.ics",
+        setup=thousand_sessions,
+        conditional=True,
+    ),
     Page("home", "/", setup=thousand_sessions),
     *(
         Page(f"{name} (1000 sessions) cached", path, setup=thousand_sessions)

@@ -108,9 +108,10 @@ def _ms(text):
     return float(number) * _UNITS[unit]
 
 
-def wrk(url, duration):
+def wrk(url, duration, headers=()):
+    extra = [arg for header in headers for arg in ("-H", header)]
     out = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", url],
+        ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", *extra, url],
         capture_output=True,
         text=True,
         check=True,
@@ -126,12 +127,21 @@ def wrk(url, duration):
     }
 
 
-def measure(base, path, duration, runs):
+def current_etag(url, headers):
+    request = urllib.request.Request(url, headers=dict(h.split(": ", 1) for h in headers))
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.headers["ETag"]
+
+
+def measure(base, path, duration, runs, conditional=False, headers=()):
     """Interleave page and trivial view so drift on the machine hits both alike."""
+    headers = list(headers)
+    if conditional:
+        headers.append(f"If-None-Match: {current_etag(base + path, headers)}")
     page, trivial = [], []
     for _ in range(runs):
         trivial.append(wrk(base + TRIVIAL, duration))
-        page.append(wrk(base + path, duration))
+        page.append(wrk(base + path, duration, headers))
 
     def median(samples, key):
         return statistics.median(sample[key] for sample in samples)
@@ -174,6 +184,8 @@ def main():
     header = f"{'page':<36}{'req/s':>9}{'trivial':>9}{'ratio':>7}{'p50 ms':>9}{'p99 ms':>9}"
     print(header)
     print("-" * len(header))
+    if not wanted or "feed" in wanted:
+        subprocess.run([sys.executable, "bench/feeds.py"], cwd=ROOT, env=env, check=True)
     if not wanted or "registrations" in wanted:
         subprocess.run(
             [sys.executable, "bench/registrations.py"],
@@ -186,7 +198,9 @@ def main():
         group = [page for page in pages if page.server_env == server_env]
         with serving({**env, **dict(server_env)}, port) as base:
             for page in group:
-                result = measure(base, page.path, options.duration, options.runs)
+                result = measure(
+                    base, page.path, options.duration, options.runs, page.conditional, page.headers
+                )
                 rps, trivial_rps = result["rps"]
                 print(
                     f"{page.name:<36}{rps:>9.0f}{trivial_rps:>9.0f}{rps / trivial_rps:>7.0%}"

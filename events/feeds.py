@@ -7,6 +7,7 @@ that version (with the filters and language), so a calendar that asks again with
 If-None-Match gets 304 Not Modified without the feed being built.
 """
 
+import gzip
 import hashlib
 import json
 import threading
@@ -19,6 +20,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
@@ -47,41 +49,73 @@ def filters_key(request):
     return form, urlencode([(k, v) for k, v in pairs if v])
 
 
+FILTER_NAMES = ("campaign", "host", "platform", "q")
+
+
+def accepts_gzip(request):
+    return "gzip" in request.headers.get("Accept-Encoding", "")
+
+
 def public_etag(kind):
+    """The feed's ETag from the raw filters, the schedule version, the language and the
+    encoding: no form, no database, one cache read (the 304 path)."""
+
     def etag(request, *args, **kwargs):
-        _form, key = filters_key(request)
-        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-        return f"{kind}-{schedule_cache.version()}-{translation.get_language()}-{digest}"
+        raw = "&".join(f"{k}={request.GET.get(k, '')}" for k in FILTER_NAMES if k in request.GET)
+        digest = hashlib.sha256(raw.encode()).hexdigest()[:16]
+        encoding = "-gz" if accepts_gzip(request) else ""
+        return f"{kind}-{schedule_cache.version()}-{translation.get_language()}-{digest}{encoding}"
 
     return etag
 
 
+ROW_FIELDS = ("pk", "sequence", "updated_at", "starts_on", "time_tbd", "time_zone", "join_audience")
+
+
 def feed_events(form):
     """Published and cancelled sessions, past included, narrowed by the filters."""
-    events = form.filter(Event.objects.listed())
-    return (
-        events.select_related("campaign", "host").prefetch_related("join_options").chronological()
+    return form.filter(Event.objects.listed()).chronological()
+
+
+def load_events(pks):
+    """Full sessions (with what a VEVENT shows) for the given primary keys."""
+    events = (
+        Event.objects.filter(pk__in=pks)
+        .select_related("campaign", "host")
+        .prefetch_related("join_options")
+        .defer("description", "loaded_from_schedule", "campaign__description", "host__description")
     )
+    return {event.pk: event for event in events}
 
 
-def built(kind, key, build):
-    """Serve (body, last_modified) for a feed from this process's copy while the
-    schedule version is unchanged, else build it."""
+def built(kind, key, build, request):
+    """Serve a feed from this process's copy while the schedule version is unchanged,
+    else build it (and its gzip form, for the calendar apps that ask for it)."""
     version = schedule_cache.version()
     slot = (kind, key, translation.get_language())
     stored = _built.get(slot)
-    if stored and stored[0] == version:
-        return stored[2], stored[1]
-    body, last_modified = build()
-    with _lock:
-        if len(_built) >= MAX_BUILT:
-            _built.clear()
-        _built[slot] = (version, last_modified, body)
-    return body, last_modified
+    if not stored or stored[0] != version:
+        body, last_modified = build()
+        stored = (version, last_modified, body, gzip.compress(body, compresslevel=1))
+        with _lock:
+            if len(_built) >= MAX_BUILT:
+                _built.clear()
+            _built[slot] = stored
+    _version, last_modified, body, compressed = stored
+    return (compressed, "gzip") if accepts_gzip(request) else (body, None), last_modified
 
 
-def last_modified_of(events):
-    return max((e.updated_at for e in events), default=datetime(2000, 1, 1, tzinfo=UTC))
+def encoded(response, encoding):
+    patch_vary_headers(response, ["Accept-Encoding"])
+    if encoding:
+        response["Content-Encoding"] = encoding
+    return response
+
+
+def last_modified_of(rows):
+    """The newest change among sessions (model instances or value rows)."""
+    stamps = (r["updated_at"] if isinstance(r, dict) else r.updated_at for r in rows)
+    return max(stamps, default=datetime(2000, 1, 1, tzinfo=UTC))
 
 
 def calendar_response(body, filename, last_modified=None, attachment=False):
@@ -110,19 +144,20 @@ def feed_ics(request):
     form, key = filters_key(request)
 
     def build():
-        events = list(feed_events(form))
+        rows = list(feed_events(form).values(*ROW_FIELDS))
         body = ics.feed(
-            events,
+            rows,
+            load_events,
             site_url=settings.SITE_URL,
             name=feed_name(form),
             description=_("Mentoring sessions, kept up to date."),
-            show_join=lambda e: e.join_audience == Event.Audience.PUBLIC,
+            show_join=lambda row: row["join_audience"] == Event.Audience.PUBLIC,
             key=f"feed.ics?{key}",
         )
-        return body, last_modified_of(events)
+        return body, last_modified_of(rows)
 
-    body, last_modified = built("ics", key, build)
-    return calendar_response(body, "mentoring-sessions.ics", last_modified)
+    (body, encoding), last_modified = built("ics", key, build, request)
+    return encoded(calendar_response(body, "mentoring-sessions.ics", last_modified), encoding)
 
 
 def session_json(event, site_url):
@@ -168,7 +203,9 @@ def feed_json(request):
     form, key = filters_key(request)
 
     def build():
-        events = list(feed_events(form))
+        events = list(
+            feed_events(form).select_related("campaign", "host").prefetch_related("join_options")
+        )
         data = {
             "version": 1,
             "name": feed_name(form),
@@ -176,8 +213,8 @@ def feed_json(request):
         }
         return json.dumps(data, ensure_ascii=False).encode(), last_modified_of(events)
 
-    body, last_modified = built("json", key, build)
-    response = HttpResponse(body, content_type="application/json")
+    (body, encoding), last_modified = built("json", key, build, request)
+    response = encoded(HttpResponse(body, content_type="application/json"), encoding)
     response["Cache-Control"] = "no-cache"
     response["Last-Modified"] = http_date(last_modified.timestamp())
     response["Access-Control-Allow-Origin"] = "*"  # other sites may embed the schedule
@@ -199,22 +236,24 @@ def personal_feed(request, token):
     if feed_token is None or not feed_token.user.is_active:
         raise Http404("No such feed")
     user = feed_token.user
-    events = list(
+    rows = list(
         Event.objects.listed()
         .filter(registrations__user=user, registrations__status=Registration.Status.CONFIRMED)
-        .select_related("campaign", "host")
-        .prefetch_related("join_options")
         .chronological()
+        .values(*ROW_FIELDS, "slug")
     )
+    join_prefix = settings.SITE_URL + reverse("events:agenda")
     body = ics.feed(
-        events,
+        rows,
+        load_events,
         site_url=settings.SITE_URL,
         name=_("%(site)s: my sessions") % {"site": settings.SITE_NAME},
-        show_join=lambda e: e.join_details_visible_to(user, registered=True),
-        personal_join_url=lambda e: settings.SITE_URL + reverse("events:join", args=[e.slug]),
+        # A confirmed attendee may see the join details of every audience.
+        show_join=lambda row: True,
+        join_url=lambda row: f"{join_prefix}{row['slug']}/join",
         key=f"personal/{user.pk}",
     )
-    return calendar_response(body, "my-sessions.ics", last_modified_of(events))
+    return calendar_response(body, "my-sessions.ics", last_modified_of(rows))
 
 
 @require_safe

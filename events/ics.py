@@ -8,11 +8,13 @@ others between header and footer. Sessions come in as model instances (join opti
 prefetched); bytes go out.
 """
 
+import functools
 import threading
 import uuid
 import zoneinfo
 from datetime import date, timedelta
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Timezone, vDuration
 from icalendar import Event as VEvent
@@ -36,19 +38,40 @@ def uid(event):
     return f"{event.uid}@{UID_DOMAIN}"
 
 
-def join_lines(event, options, join_url=None):
+@functools.lru_cache(maxsize=16)
+def labels(language):
+    """The words a VEVENT uses, translated once per language (not per session)."""
+    from events.models import JoinOption
+
+    with translation.override(language):
+        return {
+            "tbd": _("%(title)s (time to be decided)"),
+            "cancelled": _("Cancelled: %(title)s"),
+            "page": _("Session page"),
+            "how": _("How to join:"),
+            "elsewhere": _("Join details are on the session page."),
+            "webinar_id": _("Webinar ID"),
+            "meeting_id": _("Meeting ID"),
+            "passcode": _("Passcode"),
+            "platforms": {value: str(label) for value, label in JoinOption.Platform.choices},
+        }
+
+
+def join_lines(options, words, join_url=None):
     """Plain-text join details: a line per way to attend."""
     lines = []
     for option in options:
-        parts = [option.get_platform_display()]
+        parts = [words["platforms"][option.platform]]
         link = join_url or option.join_url
         if link:
             parts.append(link)
         if option.meeting_id:
-            label = _("Webinar ID") if option.platform == "zoom_webinar" else _("Meeting ID")
+            label = (
+                words["webinar_id"] if option.platform == "zoom_webinar" else words["meeting_id"]
+            )
             parts.append(f"{label}: {option.meeting_id_display}")
         if option.passcode:
-            parts.append(f"{_('Passcode')}: {option.passcode}")
+            parts.append(f"{words['passcode']}: {option.passcode}")
         if option.place:
             parts.append(option.place)
         lines.append(" · ".join(parts))
@@ -60,26 +83,29 @@ def vevent(event, *, site_url, show_join, join_url=None):
 
     `show_join` says whether this calendar's reader may see the join details; when
     `join_url` is given (personal feeds) it stands for the raw meeting link, so a
-    changed link reaches the calendar without waiting for a refresh.
+    changed link reaches the calendar without waiting for a refresh. The description
+    is the session's summary, its page and how to join; the full text is on the page.
     """
+    words = labels(translation.get_language())
     options = list(event.join_options.all())
+    platforms = list(dict.fromkeys(words["platforms"][o.platform] for o in options))
     page = site_url + event.get_absolute_url()
     title = event.title
     if event.time_tbd:
-        title = _("%(title)s (time to be decided)") % {"title": title}
+        title = words["tbd"] % {"title": title}
     if event.status == event.Status.CANCELLED:
-        title = _("Cancelled: %(title)s") % {"title": title}
-    description = [event.summary, event.description, "", f"{_('Session page')}: {page}"]
+        title = words["cancelled"] % {"title": title}
+    description = [event.summary, "", f"{words['page']}: {page}"]
     if show_join and options:
-        description += ["", _("How to join:"), *join_lines(event, options, join_url)]
+        description += ["", words["how"], *join_lines(options, words, join_url)]
     elif options:
-        description += ["", _("Join details are on the session page.")]
+        description += ["", words["elsewhere"]]
     places = [o.place for o in options if o.place]
     location = places[0] if places else None
     if location is None and show_join:
         location = join_url or next((o.join_url for o in options if o.join_url), None)
-    if location is None and options:
-        location = ", ".join(dict.fromkeys(o.get_platform_display() for o in options))
+    if location is None and platforms:
+        location = ", ".join(platforms)
     if event.time_tbd or event.starts_at is None:
         # A date and no time: an all-day, tentative entry on its own date.
         start, end = event.starts_on, event.starts_on + timedelta(days=1)
@@ -93,37 +119,93 @@ def vevent(event, *, site_url, show_join, join_url=None):
         if event.time_tbd
         else "CONFIRMED"
     )
-    component = VEvent.new(
-        uid=uid(event),
-        summary=title,
-        description="\n".join(line for line in description if line is not None).strip(),
-        start=start,
-        end=end,
-        stamp=event.updated_at,
-        created=event.created_at,
-        last_modified=event.updated_at,
-        sequence=event.sequence,
-        status=status,
-        location=location,
-        url=page,
-        categories=[event.campaign.name, *dict.fromkeys(o.get_platform_display() for o in options)],
-    )
+    # Properties are added one by one: Event.new() validates its arguments, which
+    # doubled the cost of a cold build of a large feed.
+    component = VEvent()
+    component.add("UID", uid(event))
+    component.add("SUMMARY", title)
+    component.add("DESCRIPTION", "\n".join(description).strip())
+    component.add("DTSTART", start)
+    if end is not None:
+        component.add("DTEND", end)
+    component.add("DTSTAMP", event.updated_at)
+    component.add("CREATED", event.created_at)
+    component.add("LAST-MODIFIED", event.updated_at)
+    component.add("SEQUENCE", event.sequence)
+    component.add("STATUS", status)
+    if location:
+        component.add("LOCATION", location)
+    component.add("URL", page)
+    component.add("CATEGORIES", [event.campaign.name, *platforms])
     if event.time_tbd:
         component.add("TRANSP", "TRANSPARENT")  # a placeholder should not block the day
     return component
 
 
-def event_bytes(event, *, site_url, show_join, join_url=None, variant="public"):
-    """The VEVENT's bytes, re-serialised only when the session changed."""
-    key = (event.pk, variant)
-    stamp = (event.sequence, event.updated_at, show_join, join_url, site_url)
-    cached = _entries.get(key)
-    if cached and cached[0] == stamp:
-        return cached[1]
-    data = vevent(event, site_url=site_url, show_join=show_join, join_url=join_url).to_ical()
-    with _lock:
-        _entries[key] = (stamp, data)
-    return data
+def stamp(row, *, site_url, show_join, join_url):
+    """What a stored VEVENT depends on: when any of it changes, it is rebuilt."""
+    return (
+        row["sequence"],
+        row["updated_at"],
+        show_join,
+        join_url,
+        site_url,
+        translation.get_language(),
+    )
+
+
+def feed(rows, load, *, site_url, name, description="", show_join, join_url=None, key=""):
+    """A whole feed.
+
+    `rows` are the sessions as plain values (pk, sequence, updated_at, starts_on,
+    time_tbd, time_zone, join_audience), in order; `load(pks)` returns {pk: Event}
+    (join options, campaign and host loaded) for the sessions whose stored VEVENT is
+    out of date, so an unchanged session costs no model instance and no serialisation.
+    `show_join(row)` and `join_url(row)` decide what each reader may see.
+    """
+    variant = "personal" if join_url else "public"
+    wanted = []
+    for row in rows:
+        visible = show_join(row)
+        link = join_url(row) if join_url else None
+        wanted.append(
+            (
+                row,
+                (row["pk"], variant),
+                stamp(row, site_url=site_url, show_join=visible, join_url=link),
+                visible,
+                link,
+            )
+        )
+    stale = [
+        row["pk"] for row, slot, mark, _v, _l in wanted if _entries.get(slot, (None,))[0] != mark
+    ]
+    events = load(stale) if stale else {}
+    entries, zones, years = [], set(), set()
+    for row, slot, mark, visible, link in wanted:
+        if row["pk"] in events:
+            data = vevent(
+                events[row["pk"]], site_url=site_url, show_join=visible, join_url=link
+            ).to_ical()
+            with _lock:
+                _entries[slot] = (mark, data)
+        entries.append(_entries[slot][1])
+        years.add(row["starts_on"].year)
+        if not row["time_tbd"]:
+            zones.add(row["time_zone"])
+    counts = {}
+    for row in rows:
+        if not row["time_tbd"]:
+            counts[row["time_zone"]] = counts.get(row["time_zone"], 0) + 1
+    return calendar(
+        entries,
+        name=name,
+        description=description,
+        zones=zones,
+        years=(min(years), max(years)) if years else None,
+        default_zone=max(counts, key=counts.get) if counts else None,
+        key=key,
+    )
 
 
 def vtimezone(zone, first_year, last_year):
@@ -179,36 +261,3 @@ def calendar(entries, *, name, description="", zones=(), years=None, default_zon
     if not head.endswith(END):  # icalendar always ends a calendar with END:VCALENDAR
         raise ValueError("unexpected calendar serialisation")
     return b"".join([head[: -len(END)], *entries, END])
-
-
-def feed(events, *, site_url, name, description="", personal_join_url=None, show_join=None, key=""):
-    """A whole feed from events (with join options, campaign and host loaded).
-
-    `show_join(event)` decides per session whether join details are included;
-    `personal_join_url(event)` gives the stable join link for a person's own feed.
-    """
-    zones, years, entries = set(), set(), []
-    for event in events:
-        visible = show_join(event) if show_join else False
-        join_url = personal_join_url(event) if personal_join_url else None
-        variant = "personal" if personal_join_url else "public"
-        entries.append(
-            event_bytes(
-                event, site_url=site_url, show_join=visible, join_url=join_url, variant=variant
-            )
-        )
-        years.add(event.starts_on.year)
-        if not event.time_tbd:
-            zones.add(event.time_zone)
-    span = (min(years), max(years)) if years else None
-    default_zone = (
-        max(zones, key=lambda z: sum(1 for e in events if e.time_zone == z)) if zones else None
-    )
-    return calendar(
-        entries,
-        name=name,
-        description=description,
-        zones=zones,
-        years=span,
-        default_zone=default_zone,
-    )

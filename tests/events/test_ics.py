@@ -361,3 +361,18 @@ def test_tbd_session_is_all_day_on_its_date_with_its_future_uid(client):
     assert "DTSTART;VALUE=DATE:20270201\r\n" in text and "DTEND;VALUE=DATE:20270202\r\n" in text
     assert "T000000" not in text.split("BEGIN:VEVENT")[1]
     assert f"UID:{event.uid}@mentoring-hub" in text
+
+
+def test_feeds_are_gzipped_for_calendar_apps_that_ask(client, launch_schedule):
+    import gzip
+
+    plain = client.get("/events/feed.ics")
+    packed = client.get("/events/feed.ics", headers={"accept-encoding": "gzip, deflate"})
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert packed["ETag"] != plain["ETag"]
+    again = client.get(
+        "/events/feed.ics", headers={"accept-encoding": "gzip", "if-none-match": packed["ETag"]}
+    )
+    assert again.status_code == 304
