@@ -252,3 +252,19 @@ def test_proposal_decisions_from_the_admin(organiser_client, django_capture_on_c
     )
     assert event.join_options.get().place == "Hillside School hall"
     assert mail.outbox[-1].subject == "Your session is published: Careers breakfast"
+
+
+def test_cancelling_a_registration_in_the_admin_promotes_the_next(organiser_client):
+    with time_machine.travel(BEFORE, tick=False):
+        event = make_event(capacity=1)
+        holder, waiting = make_member(), make_member()
+        booking.register(event, holder)
+        booking.register(event, waiting)
+        registration = event.registrations.get(user=holder)
+    action(organiser_client, "registration", "cancel_registrations", [registration])
+    statuses = dict(event.registrations.values_list("user", "status"))
+    assert statuses == {holder.pk: S.CANCELLED, waiting.pk: S.CONFIRMED}
+
+
+def test_registrations_cannot_be_added_by_hand(organiser_client):
+    assert organiser_client.get("/admin/events/registration/add/").status_code == 403
