@@ -1,7 +1,10 @@
 import csv
+import uuid
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -12,11 +15,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from events import booking, proposals
+from events import booking, ics, importing, proposals
 from events.dashboard import campaign_dashboard
 from events.models import Campaign, Event, Host, JoinOption, Proposal, Registration
 from events.templatetags.events_tags import time_range
 from mentoring_hub import mail
+from mentoring_hub.fetch import FetchError, fetch
 
 S = Registration.Status
 
@@ -66,6 +70,25 @@ class EmailAttendeesForm(forms.Form):
     message = forms.CharField(label=_("Message"), widget=forms.Textarea, max_length=5000)
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_(".ics file"), required=False)
+    url = forms.URLField(label=_("or its address"), required=False, assume_scheme="https")
+    host = forms.ModelChoiceField(
+        label=_("Host of the imported sessions"), queryset=Host.objects.all()
+    )
+    publish = forms.BooleanField(
+        label=_("Publish new sessions at once"),
+        required=False,
+        help_text=_("Otherwise they arrive as drafts for you to check."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("file") and not cleaned.get("url"):
+            raise forms.ValidationError(_("Choose an .ics file or give its address."))
+        return cleaned
+
+
 class CopyCampaignForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
@@ -80,15 +103,79 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         dashboard = self.admin_site.admin_view(self.dashboard_view)
+        import_view = self.admin_site.admin_view(self.import_view)
         return [
             path("<int:pk>/dashboard/", dashboard, name="events_campaign_dashboard"),
+            path("<int:pk>/import/", import_view, name="events_campaign_import"),
             *super().get_urls(),
         ]
 
+    def import_view(self, request, pk):
+        """Import an .ics file or URL: a preview first, then all of it or nothing."""
+        campaign = get_object_or_404(Campaign, pk=pk)
+        if not request.user.has_perm("events.add_event"):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import sessions into %(name)s") % {"name": campaign.name},
+            "campaign": campaign,
+            "opts": self.model._meta,
+        }
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and "confirm" in request.POST:
+            data = cache.get(f"import:{request.user.pk}:{request.POST.get('token', '')}")
+            host = Host.objects.filter(pk=request.POST.get("host")).first()
+            if data is None or host is None:
+                messages.error(request, _("The preview expired; choose the file again."))
+                return redirect("admin:events_campaign_import", pk)
+            try:
+                sessions = ics.parse_sessions(data, default_zone=campaign.time_zone)
+                result = importing.plan(
+                    campaign, sessions, publish=request.POST.get("publish") == "1"
+                )
+                importing.apply(campaign, result, host=host)
+            except ics.CalendarError as exc:
+                messages.error(request, str(exc))
+                return redirect("admin:events_campaign_import", pk)
+            messages.success(request, _("Imported: %(summary)s.") % {"summary": result.summary()})
+            return redirect("admin:events_campaign_dashboard", pk)
+        if request.method == "POST" and form.is_valid():
+            try:
+                if form.cleaned_data["file"]:
+                    upload = form.cleaned_data["file"]
+                    if upload.size > ics.MAX_IMPORT_BYTES:
+                        raise ics.CalendarError(_("The file is larger than 2 MB."))
+                    data = upload.read()
+                else:
+                    data = fetch(form.cleaned_data["url"], ics.MAX_IMPORT_BYTES)
+                sessions = ics.parse_sessions(data, default_zone=campaign.time_zone)
+                result = importing.plan(campaign, sessions, publish=form.cleaned_data["publish"])
+            except (ics.CalendarError, FetchError) as exc:
+                form.add_error(None, str(exc))
+            else:
+                token = uuid.uuid4().hex
+                cache.set(f"import:{request.user.pk}:{token}", data, 1800)
+                context.update(
+                    plan=result,
+                    token=token,
+                    host=form.cleaned_data["host"],
+                    publish=form.cleaned_data["publish"],
+                )
+                return TemplateResponse(
+                    request, "admin/events/campaign/import_preview.html", context
+                )
+        context["form"] = form
+        return TemplateResponse(request, "admin/events/campaign/import.html", context)
+
     @admin.display(description=_("Dashboard"))
     def dashboard_link(self, obj):
-        url = reverse("admin:events_campaign_dashboard", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Dashboard"))
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:events_campaign_dashboard", args=[obj.pk]),
+            _("Dashboard"),
+            reverse("admin:events_campaign_import", args=[obj.pk]),
+            _("Import .ics"),
+        )
 
     def dashboard_view(self, request, pk):
         campaign = get_object_or_404(Campaign, pk=pk)

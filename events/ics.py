@@ -12,7 +12,7 @@ import functools
 import threading
 import uuid
 import zoneinfo
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -261,3 +261,153 @@ def calendar(entries, *, name, description="", zones=(), years=None, default_zon
     if not head.endswith(END):  # icalendar always ends a calendar with END:VCALENDAR
         raise ValueError("unexpected calendar serialisation")
     return b"".join([head[: -len(END)], *entries, END])
+
+
+# Reading calendars (import) ----------------------------------------------------------
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_OCCURRENCES = 50  # per recurring event
+MAX_SESSIONS = 500  # per file
+
+
+class CalendarError(ValueError):
+    """A calendar we will not import; the message says what is wrong, for a person."""
+
+
+def parse_sessions(data, *, default_zone):
+    """Sessions from iCalendar bytes, as plain dicts, or CalendarError.
+
+    Each dict has uid, title, description, url, location, status ("published" or
+    "cancelled"), time_tbd, starts_on, starts_at, ends_at (aware or None) and time_zone.
+    Recurring events are expanded (each occurrence its own session, with the UID and the
+    occurrence's date); rules that would make more than MAX_OCCURRENCES sessions, or
+    never end, are refused rather than cut short.
+    """
+    from dateutil.rrule import rrulestr
+
+    if len(data) > MAX_IMPORT_BYTES:
+        raise CalendarError(_("The file is larger than 2 MB."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CalendarError(
+            _("The file is not UTF-8 text; save it as UTF-8 and try again.")
+        ) from None
+    if "BEGIN:VCALENDAR" not in text[:2000].upper():
+        raise CalendarError(_("This is not an iCalendar (.ics) file."))
+    try:
+        calendar = Calendar.from_ical(text)
+    except Exception as exc:  # icalendar raises several types for malformed input
+        raise CalendarError(
+            _("The calendar could not be read: %(error)s") % {"error": exc}
+        ) from None
+    events = list(calendar.walk("VEVENT"))
+    if not events:
+        raise CalendarError(_("The calendar has no events."))
+    sessions, seen = [], set()
+    for component in events:
+        title = str(component.get("SUMMARY", "")).strip() or _("Untitled session")
+        uid_value = str(component.get("UID", "")).strip()
+        if not uid_value:
+            raise CalendarError(_("“%(title)s” has no UID.") % {"title": title})
+        if component.get("RECURRENCE-ID") is not None:
+            continue  # a changed occurrence: the series is imported from its rule
+        if uid_value in seen:
+            raise CalendarError(_("The UID %(uid)s is used by two events.") % {"uid": uid_value})
+        seen.add(uid_value)
+        try:
+            start = component.decoded("DTSTART")
+        except (KeyError, ValueError):
+            start = None
+        if not isinstance(start, date):  # a datetime is a date too; a broken value is text
+            raise CalendarError(_("“%(title)s” has no valid start (DTSTART).") % {"title": title})
+        try:
+            end = component.decoded("DTEND") if "DTEND" in component else None
+            if end is None and "DURATION" in component:
+                end = start + component.decoded("DURATION")
+        except (ValueError, TypeError):
+            raise CalendarError(_("“%(title)s” has an invalid end.") % {"title": title}) from None
+        if end is not None and not isinstance(end, date):
+            raise CalendarError(_("“%(title)s” has an invalid end.") % {"title": title})
+        base = session_fields(component, title, uid_value, start, end, default_zone)
+        if "RRULE" in component:
+            rule = component["RRULE"]
+            if not (rule.get("COUNT") or rule.get("UNTIL")):
+                raise CalendarError(
+                    _("“%(title)s” repeats without end; import its sessions one by one.")
+                    % {"title": title}
+                )
+            try:
+                occurrences = rrulestr(rule.to_ical().decode(), dtstart=start)
+            except (ValueError, TypeError):
+                raise CalendarError(
+                    _("“%(title)s” has an invalid repeat rule.") % {"title": title}
+                ) from None
+            starts = []
+            for occurrence in occurrences:
+                starts.append(occurrence)
+                if len(starts) > MAX_OCCURRENCES:
+                    raise CalendarError(
+                        _("“%(title)s” repeats into more than %(n)s sessions.")
+                        % {"title": title, "n": MAX_OCCURRENCES}
+                    )
+            for occurrence in starts:
+                shifted = session_fields(
+                    component,
+                    title,
+                    uid_value,
+                    occurrence,
+                    end and occurrence + (end - start),
+                    default_zone,
+                )
+                shifted["uid"] = f"{uid_value}/{shifted['starts_on'].isoformat()}"
+                sessions.append(shifted)
+        else:
+            sessions.append(base)
+        if len(sessions) > MAX_SESSIONS:
+            raise CalendarError(
+                _("The calendar has more than %(n)s sessions.") % {"n": MAX_SESSIONS}
+            )
+    return sessions
+
+
+def session_fields(component, title, uid_value, start, end, default_zone):
+    status = str(component.get("STATUS", "")).upper()
+    cancelled = status == "CANCELLED"
+    if cancelled and title.startswith("Cancelled: "):
+        title = title.removeprefix("Cancelled: ")  # our own export's marking
+    tbd = not isinstance(start, datetime)
+    if tbd:
+        title = title.removesuffix(" (time to be decided)")
+        starts_on, starts_at, ends_at, zone = start, None, None, default_zone
+    else:
+        if start.tzinfo is None:  # floating time: read it in the campaign's zone
+            start = start.replace(tzinfo=zoneinfo.ZoneInfo(default_zone))
+        zone = getattr(start.tzinfo, "key", None) or default_zone
+        if isinstance(end, datetime) and end.tzinfo is None:
+            end = end.replace(tzinfo=start.tzinfo)
+        if end is not None and not isinstance(end, datetime):
+            end = None
+        if end is not None and end <= start:
+            raise CalendarError(_("“%(title)s” ends before it starts.") % {"title": title})
+        starts_at, ends_at = start, end
+        starts_on = start.astimezone(zoneinfo.ZoneInfo(zone)).date()
+    if len(title) > 200:
+        raise CalendarError(
+            _("“%(title)s…” has a title over 200 characters.") % {"title": title[:60]}
+        )
+    if zone == "UTC":
+        zone = default_zone  # an instant given in UTC: shown in the campaign's zone
+    return {
+        "uid": uid_value,
+        "title": title,
+        "description": str(component.get("DESCRIPTION", "")),
+        "url": str(component.get("URL", "")),
+        "location": str(component.get("LOCATION", "")),
+        "status": "cancelled" if cancelled else "published",
+        "time_tbd": tbd,
+        "starts_on": starts_on,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "time_zone": zone,
+    }

@@ -225,6 +225,15 @@ class Event(models.Model):
     )
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    external_uid = models.CharField(
+        _("UID in the imported calendar"),
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set by an .ics import, to update the same session on the next import."),
+    )
     campaign = models.ForeignKey(
         Campaign, on_delete=models.PROTECT, related_name="events", verbose_name=_("campaign")
     )

@@ -271,5 +271,9 @@ LOGGING = {
     },
 }
 
+# Host names a URL import may fetch from even if they resolve to a non-public address
+# (tests import from their own loopback server). Empty in production.
+FETCH_ALLOWED_HOSTS = env_list("FETCH_ALLOWED_HOSTS")
+
 # Endpoints used only by bench/ (a trivial view as the baseline in the same run).
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", default=False)
