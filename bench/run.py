@@ -184,6 +184,8 @@ def main():
     header = f"{'page':<36}{'req/s':>9}{'trivial':>9}{'ratio':>7}{'p50 ms':>9}{'p99 ms':>9}"
     print(header)
     print("-" * len(header))
+    if not wanted or "photos" in wanted:
+        subprocess.run([sys.executable, "bench/photos.py"], cwd=ROOT, env=env, check=True)
     if not wanted or "feed" in wanted:
         subprocess.run([sys.executable, "bench/feeds.py"], cwd=ROOT, env=env, check=True)
     if not wanted or "registrations" in wanted:
