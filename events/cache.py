@@ -70,12 +70,18 @@ def public_page(view):
     return wrapper
 
 
-def is_public_page(path):
+def same_for_everyone(view):
+    """Mark a view whose response depends only on its URL (public feeds): the
+    middleware below serves it before sessions, users and messages are loaded."""
+    view.same_for_everyone = True
+    return view
+
+
+def resolved(path):
     try:
-        match = resolve(path)
+        return resolve(path)
     except Resolver404:
-        return False
-    return getattr(match.func, "public_page", False)
+        return None
 
 
 class PublicPageCacheMiddleware:
@@ -92,11 +98,22 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        match = resolved(request.path_info)
+        if match and getattr(match.func, "same_for_everyone", False):
+            # Nothing further down the stack (sessions, users, CSRF, messages) can
+            # change this response, so the view answers at once (feeds: 200 or 304),
+            # in the site's language (the locale middleware has not run).
+            with translation.override(settings.LANGUAGE_CODE):
+                return match.func(request, *match.args, **match.kwargs)
         if not settings.PUBLIC_PAGE_CACHE or request.method != "GET":
             return self.get_response(request)
         key = None
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES and is_public_page(
-            request.path_info
+        if (
+            settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and match
+            and getattr(match.func, "public_page", False)
         ):
             try:
                 # The key is fixed before the view runs: if the schedule changes

@@ -27,6 +27,7 @@ from django.views.decorators.http import condition, require_safe
 
 from events import cache as schedule_cache
 from events import ics
+from events.cache import same_for_everyone
 from events.forms import AgendaFilterForm
 from events.models import Event, FeedToken, Registration
 
@@ -138,6 +139,7 @@ def feed_name(form):
     return " – ".join(parts)
 
 
+@same_for_everyone
 @require_safe
 @condition(etag_func=public_etag("ics"))
 def feed_ics(request):
@@ -197,6 +199,7 @@ def session_json(event, site_url):
     }
 
 
+@same_for_everyone
 @require_safe
 @condition(etag_func=public_etag("json"))
 def feed_json(request):

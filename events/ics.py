@@ -31,6 +31,7 @@ END = b"END:VCALENDAR\r\n"
 _lock = threading.Lock()
 _entries: dict = {}  # (event pk, variant) -> (stamp, bytes)
 _zones: dict = {}  # (zone, first year, last year) -> VTIMEZONE
+_heads: dict = {}  # calendar() arguments -> serialised header with its VTIMEZONEs
 
 
 def uid(event):
@@ -237,8 +238,23 @@ def calendar(entries, *, name, description="", zones=(), years=None, default_zon
     """A VCALENDAR of already serialised VEVENTs.
 
     `zones` are the TZIDs the events use and `years` (first, last) the years they
-    span, so each VTIMEZONE carries the right rules for them.
+    span, so each VTIMEZONE carries the right rules for them. The header, VTIMEZONEs
+    included, is serialised once per set of arguments and kept.
     """
+    first, last = years or ZONE_YEARS
+    first, last = min(first, ZONE_YEARS[0]), max(last, ZONE_YEARS[1])
+    head_key = (name, description, tuple(sorted(set(zones))), first, last, default_zone, key)
+    head = _heads.get(head_key)
+    if head is None:
+        head = calendar_head(name, description, sorted(set(zones)), first, last, default_zone, key)
+        with _lock:
+            if len(_heads) > 512:
+                _heads.clear()
+            _heads[head_key] = head
+    return b"".join([head, *entries, END])
+
+
+def calendar_head(name, description, zones, first, last, default_zone, key):
     cal = Calendar.new(
         prodid=PRODID,
         # The same feed keeps the same UID (RFC 7986) from build to build.
@@ -253,14 +269,12 @@ def calendar(entries, *, name, description="", zones=(), years=None, default_zon
     cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
     if default_zone:
         cal.add("X-WR-TIMEZONE", default_zone)
-    first, last = years or ZONE_YEARS
-    first, last = min(first, ZONE_YEARS[0]), max(last, ZONE_YEARS[1])
-    for zone in sorted(set(zones)):
+    for zone in zones:
         cal.add_component(vtimezone(zone, first, last))
     head = cal.to_ical()
     if not head.endswith(END):  # icalendar always ends a calendar with END:VCALENDAR
         raise ValueError("unexpected calendar serialisation")
-    return b"".join([head[: -len(END)], *entries, END])
+    return head[: -len(END)]
 
 
 # Reading calendars (import) ----------------------------------------------------------
