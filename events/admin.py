@@ -2,9 +2,10 @@ import csv
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -19,6 +20,7 @@ from events import booking, ics, importing, proposals
 from events.dashboard import campaign_dashboard
 from events.models import Campaign, Event, Host, JoinOption, Proposal, Registration
 from events.templatetags.events_tags import time_range
+from events.validators import validate_time_zone
 from mentoring_hub import mail
 from mentoring_hub.fetch import FetchError, fetch
 
@@ -248,7 +250,13 @@ class EventAdmin(admin.ModelAdmin):
             None,
             {"fields": ["campaign", "host", "title", "slug", "summary", "description", "contact"]},
         ),
-        (_("When"), {"fields": ["time_zone", "time_tbd", "starts_on", "starts_at", "ends_at"]}),
+        (
+            _("When"),
+            {
+                "fields": ["time_zone", "time_tbd", "starts_on", "starts_at", "ends_at"],
+                "description": _("Start and end are wall-clock times in the session's time zone."),
+            },
+        ),
         (_("Who may join"), {"fields": ["status", "join_audience", "capacity"]}),
         (_("Calendar"), {"fields": ["uid", "sequence", "created_at", "updated_at"]}),
     ]
@@ -297,6 +305,23 @@ class EventAdmin(admin.ModelAdmin):
         if obj is not None and obj.status != Event.Status.DRAFT:
             return {}
         return super().get_prepopulated_fields(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Show and read times in the session's own zone, not the server's: an organiser
+        typing 11:00 for a New York session means 11:00 in New York."""
+        zone = request.POST.get("time_zone")
+        if not zone and object_id:
+            event = self.get_object(request, object_id)
+            zone = event.time_zone if event else None
+        try:
+            validate_time_zone(zone or "")
+        except ValidationError:
+            zone = settings.TIME_ZONE
+        with timezone.override(zone):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()  # widgets format times while the zone is active
+        return response
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -166,8 +166,7 @@ def change_form_data(event, **overrides):
     return data
 
 
-def test_raising_capacity_promotes_people_waiting(organiser_client, settings):
-    settings.TIME_ZONE = "America/New_York"  # the admin edits times in the server's zone
+def test_raising_capacity_promotes_people_waiting(organiser_client):
     with time_machine.travel(BEFORE, tick=False):
         event = make_event(capacity=1)
         holder, first, second = make_member(), make_member(), make_member()
@@ -181,8 +180,7 @@ def test_raising_capacity_promotes_people_waiting(organiser_client, settings):
     assert statuses == {holder.pk: S.CONFIRMED, first.pk: S.CONFIRMED, second.pk: S.WAITING}
 
 
-def test_invalid_times_show_in_the_form(organiser_client, settings):
-    settings.TIME_ZONE = "America/New_York"
+def test_invalid_times_show_in_the_form(organiser_client):
     event = make_event()
     data = change_form_data(event, ends_at_1="10:00:00")
     response = organiser_client.post(f"/admin/events/event/{event.pk}/change/", data)
@@ -268,3 +266,13 @@ def test_cancelling_a_registration_in_the_admin_promotes_the_next(organiser_clie
 
 def test_registrations_cannot_be_added_by_hand(organiser_client):
     assert organiser_client.get("/admin/events/registration/add/").status_code == 403
+
+
+def test_admin_times_are_in_the_sessions_zone(organiser_client):
+    event = make_event(time_zone="Europe/London", day=date(2027, 7, 1))
+    page = organiser_client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+    assert 'name="starts_at_1" value="11:00:00"' in page  # London wall clock, not UTC
+    data = change_form_data(event, starts_at_1="09:30:00", ends_at_1="10:30:00")
+    assert organiser_client.post(f"/admin/events/event/{event.pk}/change/", data).status_code == 302
+    event.refresh_from_db()
+    assert event.starts_at == datetime(2027, 7, 1, 8, 30, tzinfo=UTC)  # 09:30 BST
