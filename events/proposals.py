@@ -6,7 +6,7 @@ same transaction (the email leaves after commit).
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 
 from events.models import Event, Host, JoinOption, Proposal
 from mentoring_hub import mail
@@ -49,7 +49,8 @@ def approve(proposal, now=None):
             host=host,
             title=proposal.title,
             slug=Event.unique_slug(proposal.title, proposal.starts_on.year),
-            summary=proposal.description[:300].split("\n")[0],
+            # The summary is an excerpt, marked as one ("…") when the first line is long.
+            summary=Truncator(proposal.description.strip().split("\n")[0]).chars(300),
             description=proposal.description,
             starts_on=proposal.starts_on,
             time_tbd=proposal.time_tbd,

@@ -249,6 +249,7 @@ def test_proposal_decisions_from_the_admin(organiser_client, django_capture_on_c
         True,
     )
     assert event.join_options.get().place == "Hillside School hall"
+    assert event.summary == "Alumni mentors meet sixth-formers."
     assert mail.outbox[-1].subject == "Your session is published: Careers breakfast"
 
 
