@@ -49,3 +49,17 @@ class EmailPreferencesForm(forms.Form):
 
     def opted_out(self):
         return {kind for kind in EmailKind.values if not self.cleaned_data.get(kind)}
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.CharField(
+        label=_("Type DELETE to confirm"),
+        max_length=20,
+        error_messages={"required": _("Type DELETE to confirm.")},
+    )
+
+    def clean_confirm(self):
+        value = self.cleaned_data["confirm"].strip()
+        if value.upper() != "DELETE":
+            raise forms.ValidationError(_("Type DELETE to confirm; nothing was deleted."))
+        return value

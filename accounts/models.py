@@ -18,6 +18,9 @@ class User(AbstractUser):
     terms_accepted_at = models.DateTimeField(
         _("terms accepted at"), null=True, blank=True, editable=False
     )
+    onboarding_skipped_at = models.DateTimeField(
+        _("chose not to set up a profile yet at"), null=True, blank=True, editable=False
+    )
 
     def __str__(self):
         return self.get_full_name() or self.email or self.username

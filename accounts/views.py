@@ -1,15 +1,21 @@
+import json
+
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.forms import EmailPreferencesForm
+from accounts import personal_data
+from accounts.forms import DeleteAccountForm, EmailPreferencesForm
 from accounts.models import EmailKind, EmailOptOut
 from mentoring_hub.mail import read_unsubscribe_token
 
@@ -102,3 +108,31 @@ def terms(request):
 @require_safe
 def privacy(request):
     return render(request, "pages/privacy.html")
+
+
+@require_safe
+@login_required
+@reauthentication_required
+def export_data(request):
+    """Everything we hold about the person, as one JSON download (recent sign-in needed:
+    it includes what they shared in confidence)."""
+    body = json.dumps(personal_data.export(request.user), indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="mentoring-hub-my-data-{stamp}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@reauthentication_required
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        personal_data.delete_account(user)
+        messages.success(request, _("Your account and everything in it are deleted. Goodbye."))
+        return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form})

@@ -8,8 +8,13 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
+        from accounts import personal_data
         from accounts.organisers import ORGANISER_PERMISSIONS
         from events import cache
+        from events.personal_data import export_events, release_places
+
+        personal_data.EXPORTERS.append(export_events)
+        personal_data.BEFORE_DELETE.append(release_places)
 
         ORGANISER_PERMISSIONS["events"] = {
             "campaign": ("add", "change", "delete", "view"),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
+    path("", include("mentors.urls")),
     path("unsubscribe/<str:token>/", account_views.unsubscribe, name="unsubscribe"),
     path("terms/", account_views.terms, name="terms"),
     path("privacy/", account_views.privacy, name="privacy"),

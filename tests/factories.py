@@ -81,3 +81,27 @@ def make_join_option(event, **kwargs):
 
     kwargs.setdefault("platform", JoinOption.Platform.ZOOM_WEBINAR)
     return JoinOption.objects.create(event=event, **kwargs)
+
+
+def make_profile(user=None, **kwargs):
+    """A mentor profile (members-only, accepting mentees) for a new member by default.
+    `expertise`, `goals` and `languages` take lists of names or codes; `sensitive`
+    takes {kind: (value, use)}."""
+    from mentors.models import Language, Profile, Topic
+
+    user = user or make_member()
+    expertise = kwargs.pop("expertise", [])
+    goals = kwargs.pop("goals", [])
+    languages = kwargs.pop("languages", [])
+    attributes = kwargs.pop("sensitive", {})
+    kwargs.setdefault("role", Profile.Role.MENTOR)
+    kwargs.setdefault("display_name", f"Mentor {user.pk}")
+    profile = Profile(user=user, **kwargs)
+    profile.full_clean()
+    profile.save()
+    profile.expertise.set([Topic.objects.get_or_create(name=name)[0] for name in expertise])
+    profile.goals.set([Topic.objects.get_or_create(name=name)[0] for name in goals])
+    profile.languages.set(Language.objects.filter(code__in=languages))
+    for kind, (value, use) in attributes.items():
+        profile.set_sensitive(kind, value, use)
+    return profile

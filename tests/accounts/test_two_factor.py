@@ -73,11 +73,15 @@ def test_organisers_group_exists_with_exactly_its_permissions():
     group = Group.objects.get(name=settings.ORGANISERS_GROUP)
     codenames = sorted(group.permissions.values_list("codename", flat=True))
     models = ["campaign", "event", "host", "joinoption"]
+    models += ["careerfield", "organisation", "topic", "language"]
     expected = [
         f"{action}_{model}" for model in models for action in ("add", "change", "delete", "view")
     ]
     # Registrations and proposals change through their own flows, never added by hand.
     expected += ["change_registration", "view_registration", "change_proposal", "view_proposal"]
+    # Members make their own profiles; organisers moderate them and review reports.
+    # Special-category attributes and consent records are not theirs to open at all.
+    expected += ["change_profile", "view_profile", "change_report", "view_report"]
     assert codenames == sorted([*expected, "view_dbtaskresult"])
     sync_organisers_group()  # idempotent
     assert Group.objects.filter(name=settings.ORGANISERS_GROUP).count() == 1

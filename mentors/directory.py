@@ -1,0 +1,130 @@
+"""Finding mentors: the directory's filters, with the guards on special-category ones."""
+
+from allauth.account.models import EmailAddress
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from mentors import sensitive
+from mentors.models import CareerField, Language, Profile, SensitiveAttribute, Topic
+
+PAGE_SIZE = 20
+
+
+def may_use_sensitive_filters(viewer):
+    return bool(
+        viewer is not None
+        and viewer.is_authenticated
+        and EmailAddress.objects.filter(user=viewer, verified=True).exists()
+    )
+
+
+class DirectoryForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, strip=True)
+    career_field = forms.ModelChoiceField(
+        label=_("Career field"), queryset=CareerField.objects.all(), required=False
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Can help with"), queryset=Topic.objects.filter(active=True), required=False
+    )
+    experience = forms.TypedChoiceField(
+        label=_("Experience, at least"),
+        choices=[("", _("Any")), *Profile.Experience.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    language = forms.ModelChoiceField(
+        label=_("Language"),
+        queryset=Language.objects.all(),
+        to_field_name="code",
+        required=False,
+    )
+    format = forms.ChoiceField(
+        label=_("Meets by"), choices=[("", _("Any")), *Profile.Format.choices], required=False
+    )
+
+    SENSITIVE = [kind.value for kind in sensitive.Kind]
+
+    def __init__(self, *args, viewer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("career_field", "topic", "language"):
+            self.fields[name].empty_label = _("Any")
+        self.sensitive_allowed = may_use_sensitive_filters(viewer)
+        self.sensitive_refused = False
+        if self.sensitive_allowed:
+            for kind in sensitive.Kind:
+                self.fields[kind.value] = forms.ChoiceField(
+                    label=kind.label,
+                    choices=[("", _("Any")), *sensitive.searchable_choices(kind)],
+                    required=False,
+                )
+        elif self.data and any(self.data.get(name) for name in self.SENSITIVE):
+            self.sensitive_refused = True
+
+    def sensitive_fields(self):
+        return [self[name] for name in self.SENSITIVE if name in self.fields]
+
+    def plain_fields(self):
+        return [self[name] for name in self.fields if name not in self.SENSITIVE]
+
+    def clean(self):
+        cleaned = super().clean()
+        uses_sensitive = any(cleaned.get(name) for name in self.SENSITIVE)
+        plain = [name for name in self.fields if name not in self.SENSITIVE]
+        if uses_sensitive and not any(cleaned.get(name) for name in plain):
+            raise forms.ValidationError(
+                _(
+                    "To filter on EFMP status, race, ethnicity or gender, add at least one "
+                    "other filter too, such as a career field or a topic."
+                )
+            )
+        return cleaned
+
+
+def search(viewer, form):
+    """(queryset, notice) for a bound, valid DirectoryForm.
+
+    A search that uses a special-category filter and finds fewer than MIN_GROUP
+    people returns nobody, so no small group can be singled out."""
+    data = form.cleaned_data
+    profiles = Profile.objects.visible_to(viewer).accepting()
+    if viewer is not None and viewer.is_authenticated:
+        profiles = profiles.exclude(user=viewer)
+    if data.get("q"):
+        text = data["q"]
+        profiles = profiles.filter(
+            Q(display_name__icontains=text)
+            | Q(headline__icontains=text)
+            | Q(bio__icontains=text)
+            | Q(expertise__name__icontains=text)
+        ).distinct()
+    if data.get("career_field"):
+        profiles = profiles.filter(career_field=data["career_field"])
+    if data.get("topic"):
+        profiles = profiles.filter(expertise=data["topic"])
+    if data.get("experience"):
+        profiles = profiles.filter(experience__gte=data["experience"])
+    if data.get("language"):
+        profiles = profiles.filter(languages=data["language"])
+    if data.get("format"):
+        profiles = profiles.filter(**{Profile.FORMAT_FIELDS[data["format"]]: True})
+    chosen = {name: data[name] for name in form.SENSITIVE if data.get(name)}
+    for kind, value in chosen.items():
+        profiles = profiles.filter(
+            Exists(
+                SensitiveAttribute.objects.filter(
+                    profile=OuterRef("pk"),
+                    kind=kind,
+                    value=value,
+                    use__in=[sensitive.Use.SEARCH, sensitive.Use.SHOWN],
+                )
+            )
+        )
+    if chosen and profiles.count() < sensitive.MIN_GROUP:
+        return Profile.objects.none(), gettext(
+            "Fewer than %(n)s mentors match, so we show none: that protects the people "
+            "who shared these details. Broaden your search."
+        ) % {"n": sensitive.MIN_GROUP}
+    return profiles.select_related("career_field", "organisation").prefetch_related("expertise"), ""

@@ -1,0 +1,448 @@
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from mentors import sensitive
+
+MAX_CAPACITY = 10
+BIO_MAX = 2000
+NOTE_MAX = 1000
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a time zone we know."), params={"value": value})
+
+
+class NamedList(models.Model):
+    """A managed list organisers edit in the admin (career fields, organisations, topics)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    active = models.BooleanField(
+        _("offered"), default=True, help_text=_("Retired entries stay on profiles that use them.")
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CareerField(NamedList):
+    class Meta(NamedList.Meta):
+        verbose_name = _("career field")
+
+
+class Organisation(NamedList):
+    class Meta(NamedList.Meta):
+        verbose_name = _("organisation")
+
+
+class Topic(NamedList):
+    """One shared taxonomy: mentors' expertise and mentees' goals are both topics."""
+
+    class Meta(NamedList.Meta):
+        verbose_name = _("topic")
+
+
+class Language(models.Model):
+    code = models.CharField(_("code"), max_length=12, unique=True, help_text=_("BCP 47, e.g. es"))
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("language")
+
+    def __str__(self):
+        return self.name
+
+
+class ProfileQuerySet(models.QuerySet):
+    def visible_to(self, viewer):
+        """Profiles `viewer` may find and open: public ones for everyone, members-only
+        ones for signed-in members, never hidden ones (except your own), and never
+        across a block in either direction."""
+        if viewer is None or not viewer.is_authenticated:
+            return self.filter(visibility=Profile.Visibility.PUBLIC, user__is_active=True)
+        return (
+            self.filter(
+                Q(visibility__in=[Profile.Visibility.PUBLIC, Profile.Visibility.MEMBERS])
+                | Q(user=viewer),
+                user__is_active=True,
+            )
+            .exclude(user__blocks_made__blocked=viewer)
+            .exclude(user__blocked_by__blocker=viewer)
+        )
+
+    def mentors(self):
+        return self.filter(role__in=[Profile.Role.MENTOR, Profile.Role.BOTH])
+
+    def accepting(self):
+        return self.mentors().filter(accepting_mentees=True)
+
+
+class Profile(models.Model):
+    class Role(models.TextChoices):
+        MENTOR = "mentor", _("Mentor")
+        MENTEE = "mentee", _("Mentee")
+        BOTH = "both", _("Both: I mentor and I am looking for a mentor")
+
+    class Visibility(models.TextChoices):
+        MEMBERS = "members", _("Signed-in members only")
+        PUBLIC = "public", _("Anyone, including people who are not signed in")
+        HIDDEN = "hidden", _("Hidden: nobody can find or open my profile")
+
+    class Experience(models.IntegerChoices):
+        STUDENT = 1, _("Student or trainee")
+        EARLY = 2, _("Early career (up to 5 years)")
+        MID = 3, _("Mid career (5 to 15 years)")
+        SENIOR = 4, _("Senior (15 years or more)")
+        EXECUTIVE = 5, _("Executive or senior leader")
+
+    class Format(models.TextChoices):
+        VIDEO = "video", _("Video call")
+        PHONE = "phone", _("Phone")
+        IN_PERSON = "in_person", _("In person")
+        CHAT = "chat", _("Chat")
+
+    class Availability(models.TextChoices):
+        WEEKDAY_MORNINGS = "weekday_mornings", _("Weekday mornings")
+        WEEKDAY_LUNCHTIMES = "weekday_lunchtimes", _("Weekday lunchtimes")
+        WEEKDAY_EVENINGS = "weekday_evenings", _("Weekday evenings")
+        WEEKENDS = "weekends", _("Weekends")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    role = models.CharField(_("I want to take part as"), max_length=10, choices=Role.choices)
+    display_name = models.CharField(
+        _("display name"), max_length=80, help_text=_("How other members see you.")
+    )
+    headline = models.CharField(
+        _("headline"),
+        max_length=120,
+        blank=True,
+        help_text=_("One line, e.g. “Logistics officer, 12 years; mentoring since 2019”."),
+    )
+    bio = models.TextField(_("about you"), blank=True, validators=[MaxLengthValidator(BIO_MAX)])
+    career_field = models.ForeignKey(
+        CareerField,
+        verbose_name=_("career field"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="profiles",
+    )
+    career_field_other = models.CharField(_("other career field"), max_length=100, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="profiles",
+    )
+    organisation_other = models.CharField(_("other organisation"), max_length=100, blank=True)
+    experience = models.PositiveSmallIntegerField(
+        _("experience"), choices=Experience.choices, null=True, blank=True
+    )
+    expertise = models.ManyToManyField(
+        Topic, verbose_name=_("I can help with"), blank=True, related_name="experts"
+    )
+    goals = models.ManyToManyField(
+        Topic, verbose_name=_("I want help with"), blank=True, related_name="seekers"
+    )
+    languages = models.ManyToManyField(
+        Language, verbose_name=_("languages"), blank=True, related_name="speakers"
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
+    )
+    meets_video = models.BooleanField(_("video call"), default=True)
+    meets_phone = models.BooleanField(_("phone"), default=False)
+    meets_in_person = models.BooleanField(_("in person"), default=False)
+    meets_chat = models.BooleanField(_("chat"), default=False)
+    availability = models.JSONField(_("usually available"), default=list, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("mentees at once"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)],
+    )
+    accepting_mentees = models.BooleanField(_("accepting new mentees"), default=True)
+    visibility = models.CharField(
+        _("who can see my profile"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.MEMBERS,
+    )
+    photo = models.FileField(_("photo"), upload_to="photos/", blank=True, editable=False)
+    photo_small = models.FileField(upload_to="photos/", blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProfileQuerySet.as_manager()
+
+    FORMAT_FIELDS = {
+        Format.VIDEO: "meets_video",
+        Format.PHONE: "meets_phone",
+        Format.IN_PERSON: "meets_in_person",
+        Format.CHAT: "meets_chat",
+    }
+
+    class Meta:
+        ordering = ["display_name", "pk"]
+        verbose_name = _("profile")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["mentor", "mentee", "both"]), name="profile_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=["members", "public", "hidden"]),
+                name="profile_visibility_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1, capacity__lte=MAX_CAPACITY),
+                name="profile_capacity_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("mentors:profile", args=[self.pk])
+
+    @property
+    def is_mentor(self):
+        return self.role in (self.Role.MENTOR, self.Role.BOTH)
+
+    @property
+    def is_mentee(self):
+        return self.role in (self.Role.MENTEE, self.Role.BOTH)
+
+    @property
+    def formats(self):
+        return [fmt for fmt, field in self.FORMAT_FIELDS.items() if getattr(self, field)]
+
+    def get_formats_display(self):
+        return [fmt.label for fmt in self.formats]
+
+    def get_availability_display(self):
+        labels = dict(self.Availability.choices)
+        return [labels[code] for code in self.availability if code in labels]
+
+    @property
+    def career_field_name(self):
+        return self.career_field.name if self.career_field_id else self.career_field_other
+
+    @property
+    def organisation_name(self):
+        return self.organisation.name if self.organisation_id else self.organisation_other
+
+    def clean(self):
+        unknown = set(self.availability or []) - set(self.Availability.values)
+        if unknown or not isinstance(self.availability, list):
+            raise ValidationError({"availability": _("Choose times from the list.")})
+
+    def delete_photo_files(self):
+        for field in (self.photo, self.photo_small):
+            if field:
+                field.storage.delete(field.name)
+
+    def set_photo(self, files):
+        """Store the pipeline's {400: file, 96: file} and remove the previous files."""
+        old = [f.name for f in (self.photo, self.photo_small) if f]
+        self.photo.save(files[400].name, files[400], save=False)
+        self.photo_small.save(files[96].name, files[96], save=False)
+        self.save(update_fields=["photo", "photo_small", "updated_at"])
+        storage = self.photo.storage
+        for name in old:
+            storage.delete(name)
+
+    def remove_photo(self):
+        self.delete_photo_files()
+        self.photo = self.photo_small = ""
+        self.save(update_fields=["photo", "photo_small", "updated_at"])
+
+    # -- Special-category attributes: read only through these --------------------
+
+    @cached_property
+    def sensitive_by_kind(self):
+        return {attr.kind: attr for attr in self.sensitive_attributes.all()}
+
+    def shown_sensitive(self, viewer):
+        """[(kind label, value label)] the owner chose to show, for a signed-in member."""
+        if viewer is None or not viewer.is_authenticated:
+            return []
+        return [
+            (sensitive.Kind(attr.kind).label, sensitive.label(attr.kind, attr.value))
+            for attr in self.sensitive_by_kind.values()
+            if attr.use == sensitive.Use.SHOWN
+        ]
+
+    def set_sensitive(self, kind, value, use, when=None):
+        """Apply the owner's choice for one attribute and record it if it changed.
+        "Not used" stores nothing: the value is deleted, not merely hidden."""
+        when = when or timezone.now()
+        current = self.sensitive_by_kind.get(kind)
+        current_use = current.use if current else sensitive.Use.NOT_USED
+        if use == sensitive.Use.NOT_USED:
+            if current:
+                current.delete()
+        elif current:
+            if (current.value, current.use) != (value, use):
+                current.value, current.use = value, use
+                current.consented_at = when
+                current.save(update_fields=["value", "use", "consented_at"])
+        else:
+            SensitiveAttribute.objects.create(
+                profile=self, kind=kind, value=value, use=use, consented_at=when
+            )
+        if use != current_use:
+            ConsentRecord.objects.create(user=self.user, kind=kind, use=use, recorded_at=when)
+        self.__dict__.pop("sensitive_by_kind", None)
+
+
+class SensitiveAttribute(models.Model):
+    """One special-category attribute its owner chose to use. Never registered in the
+    admin, never serialised except into the owner's own data export."""
+
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="sensitive_attributes"
+    )
+    kind = models.CharField(max_length=20, choices=sensitive.Kind.choices)
+    value = models.CharField(max_length=40)
+    use = models.CharField(
+        max_length=10,
+        choices=[(u.value, u.label) for u in sensitive.Use if u != sensitive.Use.NOT_USED],
+    )
+    consented_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "kind"], name="sensitive_once_per_kind"),
+            models.CheckConstraint(
+                condition=Q(use__in=["search", "shown"]), name="sensitive_use_consented"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{sensitive.Kind(self.kind).label} #{self.pk}"
+
+    def clean(self):
+        if self.value not in dict(sensitive.choices(self.kind)):
+            raise ValidationError({"value": _("Choose from the list.")})
+
+
+class ConsentRecord(models.Model):
+    """Append-only: each choice a person made for a sensitive attribute, with its date.
+    Records the choice, never the value."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_records"
+    )
+    kind = models.CharField(max_length=20, choices=sensitive.Kind.choices)
+    use = models.CharField(max_length=10, choices=sensitive.Use.choices)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.get_use_display()}"
+
+
+class Report(models.Model):
+    class Reason(models.TextChoices):
+        HARASSMENT = "harassment", _("Harassment or abuse")
+        INAPPROPRIATE = "inappropriate", _("Inappropriate photo or text")
+        IMPERSONATION = "impersonation", _("Pretending to be someone else")
+        SPAM = "spam", _("Spam or advertising")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACTIONED = "actioned", _("Action taken")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="reports_made",
+        verbose_name=_("reported by"),
+    )
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="reports", verbose_name=_("profile")
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.TextField(
+        _("what happened"), blank=True, validators=[MaxLengthValidator(NOTE_MAX)]
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    organiser_note = models.TextField(_("organiser's note"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "profile"],
+                condition=Q(status="open"),
+                name="report_one_open_per_reporter",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.profile}"
+
+
+class Block(models.Model):
+    """`blocker` no longer wants contact with `blocked`: neither finds the other, and
+    `blocked` cannot request or message `blocker`."""
+
+    blocker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_made"
+    )
+    blocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocked_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once"),
+            models.CheckConstraint(
+                condition=~Q(blocker=models.F("blocked")), name="block_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.blocker_id} ✕ {self.blocked_id}"
+
+    @staticmethod
+    def between(a, b):
+        """Whether either of two users blocked the other."""
+        return Block.objects.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()
