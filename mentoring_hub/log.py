@@ -3,7 +3,8 @@
 Feed tokens, email confirmation keys, password reset keys and signed unsubscribe
 tokens travel in paths; passwords and passcodes could travel in a query string by
 mistake. Request errors are logged with the path, so both are masked here, once, for
-Django's loggers and gunicorn's access log alike.
+Django's loggers and gunicorn's access log alike. The directory's special-category
+filters are masked the same way: a search for a race or EFMP status is personal data.
 """
 
 import logging
@@ -22,9 +23,11 @@ _SECRET_PATHS = re.compile(
     r"|/me/unsubscribe/)"
     r"(?P<secret>[^/?#\s.\"']+)"
 )
-# Query parameters whose values are secrets.
+# Query parameters whose values are secrets, and the directory's special-category
+# filters (mentors.sensitive.Kind): what someone searched for says what they are.
 _SECRET_PARAMS = re.compile(
-    r"(?P<prefix>[?&](?:token|key|password|passcode|secret|signature|code)=)(?P<secret>[^&#\s\"']*)",
+    r"(?P<prefix>[?&](?:token|key|password|passcode|secret|signature|code"
+    r"|efmp|race|ethnicity|gender)=)(?P<secret>[^&#\s\"']*)",
     re.IGNORECASE,
 )
 

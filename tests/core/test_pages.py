@@ -149,6 +149,13 @@ def test_masking_covers_query_string_secrets():
     assert mask_secrets("/events/") == "/events/"
 
 
+def test_special_category_searches_never_reach_the_logs():
+    line = "GET /mentors/?career_field=3&race=asian&efmp=enrolled&gender=woman&ethnicity=x"
+    assert mask_secrets(line) == (
+        f"GET /mentors/?career_field=3&race={MASK}&efmp={MASK}&gender={MASK}&ethnicity={MASK}"
+    )
+
+
 def test_gunicorn_access_log_masks_the_request_line():
     logger = MaskedGunicornLogger.__new__(MaskedGunicornLogger)  # no config needed
 
