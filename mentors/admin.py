@@ -12,6 +12,7 @@ from mentors.forms import ProfileForm
 from mentors.models import (
     CareerField,
     Language,
+    MatchingSettings,
     Organisation,
     Profile,
     Report,
@@ -196,3 +197,41 @@ class ReportAdmin(admin.ModelAdmin):
     @admin.action(description=_("Dismiss"), permissions=["change"])
     def mark_dismissed(self, request, queryset):
         self._close(request, queryset, Report.Status.DISMISSED)
+
+
+@admin.register(MatchingSettings)
+class MatchingSettingsAdmin(admin.ModelAdmin):
+    """One row of weights: the list goes straight to it."""
+
+    fieldsets = [
+        (
+            _("Points for each criterion"),
+            {
+                "fields": [
+                    "topics",
+                    "career_field",
+                    "experience",
+                    "language",
+                    "format",
+                    "time_zone",
+                ],
+                "description": _(
+                    "A mentor's score for a mentee adds these up. Mentees can also mark "
+                    "criteria they require; special-category attributes are never scored."
+                ),
+            },
+        ),
+        (_("Limits"), {"fields": ["max_hours_apart"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        from django.shortcuts import redirect
+
+        MatchingSettings.current()
+        return redirect("admin:mentors_matchingsettings_change", 1)

@@ -1,10 +1,16 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
 def delete_photo_files(sender, instance, **kwargs):
     instance.delete_photo_files()
+
+
+def matrix_changed(**kwargs):
+    from mentors import suggest
+
+    suggest.bump()
 
 
 class MentorsConfig(AppConfig):
@@ -25,9 +31,26 @@ class MentorsConfig(AppConfig):
             "language": ("add", "change", "delete", "view"),
             "profile": ("change", "view"),
             "report": ("change", "view"),
+            "matchingsettings": ("change", "view"),
         }
         EXPORTERS.append(export_mentoring)
         # Cascades (account deletion) and bulk deletes skip Model.delete().
         post_delete.connect(
             delete_photo_files, sender="mentors.Profile", dispatch_uid="mentors.photo_files"
         )
+        # Anything that can change a suggestion makes every process rebuild its arrays.
+        for model in ("Profile", "Topic", "Language", "MatchingSettings"):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    matrix_changed,
+                    sender=f"mentors.{model}",
+                    weak=False,
+                    dispatch_uid=f"mentors.matrix.{signal is post_save}.{model}",
+                )
+        from mentors.models import Profile
+
+        for through in (Profile.expertise.through, Profile.languages.through):
+            m2m_changed.connect(
+                matrix_changed, sender=through, weak=False, dispatch_uid=f"mentors.matrix.{through}"
+            )
+        from mentors import periodic  # noqa: F401 -- registers the daily offset refresh

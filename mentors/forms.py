@@ -61,6 +61,13 @@ class ProfileForm(forms.ModelForm):
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
     )
     remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
+    must_match = forms.MultipleChoiceField(
+        label=_("Only suggest mentors who match on"),
+        choices=Profile.MustMatch.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Mentees: everything else counts towards a better match but is not required."),
+    )
 
     class Meta:
         model = Profile
@@ -81,6 +88,7 @@ class ProfileForm(forms.ModelForm):
             "capacity",
             "accepting_mentees",
             "visibility",
+            "must_match",
         ]
         widgets = {
             "role": forms.RadioSelect,

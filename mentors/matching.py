@@ -50,6 +50,15 @@ class Person:
     capacity: int = 1  # mentors: places left
 
 
+@dataclass(frozen=True)
+class Names:
+    """What reasons call things: {id: name} for topics, languages and formats."""
+
+    topics: dict = field(default_factory=dict)
+    languages: dict = field(default_factory=dict)
+    formats: dict = field(default_factory=dict)
+
+
 @dataclass
 class Score:
     total: float
@@ -65,14 +74,14 @@ def hours_apart(a_minutes, b_minutes):
 def score(mentee, mentor, weights=Weights(), names=None):
     """Score and reasons for one pair, or None when the pair may not be proposed
     (a must-match criterion fails, or they are too far apart)."""
-    names = names or {}
+    names = names or Names()
     parts, reasons, met = 0.0, [], set()
 
     shared = mentee.topics & mentor.topics
     if shared:
         met.add("topics")
         parts += weights.topics * min(len(shared), TOPIC_CAP)
-        listed = ", ".join(sorted(str(names.get(t, t)) for t in shared))
+        listed = ", ".join(sorted(str(names.topics.get(t, t)) for t in shared))
         reasons.append(f"{len(shared)} shared goal{'s' if len(shared) != 1 else ''}: {listed}")
     if mentee.career_field is not None and mentee.career_field == mentor.career_field:
         met.add("career_field")
@@ -91,13 +100,13 @@ def score(mentee, mentor, weights=Weights(), names=None):
     if languages:
         met.add("language")
         parts += weights.language
-        listed = ", ".join(sorted(str(names.get(lang, lang)) for lang in languages))
+        listed = ", ".join(sorted(str(names.languages.get(lang, lang)) for lang in languages))
         reasons.append(f"both speak {listed}")
     formats = mentee.formats & mentor.formats
     if formats:
         met.add("format")
         parts += weights.format
-        listed = ", ".join(sorted(str(names.get(f, f)) for f in formats))
+        listed = ", ".join(sorted(str(names.formats.get(f, f)) for f in formats))
         reasons.append(f"both meet by {listed}")
     apart = hours_apart(mentee.utc_offset, mentor.utc_offset)
     if weights.max_hours_apart is not None and apart > weights.max_hours_apart:

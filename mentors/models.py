@@ -22,6 +22,16 @@ def validate_time_zone(value):
         raise ValidationError(_("“%(value)s” is not a time zone we know."), params={"value": value})
 
 
+def current_utc_offset(zone_name, when=None):
+    """Minutes east of UTC in `zone_name` at `when` (now), 0 for an unknown zone."""
+    try:
+        zone = zoneinfo.ZoneInfo(zone_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return 0
+    offset = (when or timezone.now()).astimezone(zone).utcoffset()
+    return int(offset.total_seconds() // 60)
+
+
 class NamedList(models.Model):
     """A managed list organisers edit in the admin (career fields, organisations, topics)."""
 
@@ -121,6 +131,13 @@ class Profile(models.Model):
         WEEKDAY_EVENINGS = "weekday_evenings", _("Weekday evenings")
         WEEKENDS = "weekends", _("Weekends")
 
+    class MustMatch(models.TextChoices):
+        TOPICS = "topics", _("At least one of my goals")
+        CAREER_FIELD = "career_field", _("My career field")
+        EXPERIENCE = "experience", _("More experience than me")
+        LANGUAGE = "language", _("A language I speak")
+        FORMAT = "format", _("A way I can meet")
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
@@ -185,6 +202,14 @@ class Profile(models.Model):
         choices=Visibility.choices,
         default=Visibility.MEMBERS,
     )
+    must_match = models.JSONField(
+        _("my mentor must match on"),
+        default=list,
+        blank=True,
+        help_text=_("Mentees: suggestions leave out mentors who do not match on these."),
+    )
+    # Minutes east of UTC now, kept from time_zone on save and refreshed daily (DST).
+    utc_offset = models.SmallIntegerField(default=0, editable=False)
     photo = models.FileField(_("photo"), upload_to="photos/", blank=True, editable=False)
     photo_small = models.FileField(upload_to="photos/", blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -218,6 +243,12 @@ class Profile(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.utc_offset = current_utc_offset(self.time_zone)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "utc_offset"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("mentors:profile", args=[self.pk])
@@ -253,6 +284,10 @@ class Profile(models.Model):
         unknown = set(self.availability or []) - set(self.Availability.values)
         if unknown or not isinstance(self.availability, list):
             raise ValidationError({"availability": _("Choose times from the list.")})
+        if not isinstance(self.must_match, list) or set(self.must_match) - set(
+            self.MustMatch.values
+        ):
+            raise ValidationError({"must_match": _("Choose from the list.")})
 
     def delete_photo_files(self):
         for field in (self.photo, self.photo_small):
@@ -311,6 +346,65 @@ class Profile(models.Model):
         if use != current_use:
             ConsentRecord.objects.create(user=self.user, kind=kind, use=use, recorded_at=when)
         self.__dict__.pop("sensitive_by_kind", None)
+
+
+def weight(label, default):
+    return models.DecimalField(
+        label,
+        max_digits=4,
+        decimal_places=1,
+        default=default,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+
+class MatchingSettings(models.Model):
+    """The organisers' weights for matching: one row, edited in the admin."""
+
+    topics = weight(_("each shared goal (up to 3)"), 3)
+    career_field = weight(_("same career field"), 2)
+    experience = weight(_("mentor more experienced"), 1.5)
+    language = weight(_("a shared language"), 1)
+    format = weight(_("a shared way to meet"), 1)
+    time_zone = weight(_("same time zone (less as they are further apart)"), 1)
+    max_hours_apart = models.PositiveSmallIntegerField(
+        _("never propose pairs more than this many hours apart"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(12)],
+        help_text=_("Leave empty for no limit."),
+    )
+
+    class Meta:
+        verbose_name = _("matching settings")
+        verbose_name_plural = _("matching settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="matchingsettings_single_row"),
+        ]
+
+    def __str__(self):
+        return str(_("Matching settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls):
+        return cls.objects.get_or_create(pk=1)[0]
+
+    def weights(self):
+        from mentors.matching import Weights
+
+        return Weights(
+            topics=float(self.topics),
+            career_field=float(self.career_field),
+            experience=float(self.experience),
+            language=float(self.language),
+            format=float(self.format),
+            time_zone=float(self.time_zone),
+            max_hours_apart=self.max_hours_apart,
+        )
 
 
 class SensitiveAttribute(models.Model):

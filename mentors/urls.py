@@ -5,6 +5,7 @@ from mentors import views
 app_name = "mentors"
 urlpatterns = [
     path("mentors/", views.directory, name="directory"),
+    path("mentors/suggestions/", views.suggestions, name="suggestions"),
     path("mentors/<int:pk>/", views.profile, name="profile"),
     path("mentors/<int:pk>/report", views.report, name="report"),
     path("mentors/<int:pk>/block", views.block, name="block"),

@@ -41,6 +41,26 @@ def directory(request):
 
 
 @require_safe
+@login_required
+def suggestions(request):
+    from mentors.suggest import suggestions as best_for
+
+    profile = own_profile(request.user)
+    if profile is None or not profile.is_mentee:
+        return render(request, "mentors/suggestions.html", {"profile": profile, "results": None})
+    profile = (
+        Profile.objects.prefetch_related("goals", "languages")
+        .select_related("user")
+        .get(pk=profile.pk)
+    )
+    return render(
+        request,
+        "mentors/suggestions.html",
+        {"profile": profile, "results": best_for(profile)},
+    )
+
+
+@require_safe
 def profile(request, pk):
     visible = Profile.objects.visible_to(request.user).select_related(
         "user", "career_field", "organisation"

@@ -82,6 +82,7 @@ def test_organisers_group_exists_with_exactly_its_permissions():
     # Members make their own profiles; organisers moderate them and review reports.
     # Special-category attributes and consent records are not theirs to open at all.
     expected += ["change_profile", "view_profile", "change_report", "view_report"]
+    expected += ["change_matchingsettings", "view_matchingsettings"]  # the weights
     assert codenames == sorted([*expected, "view_dbtaskresult"])
     sync_organisers_group()  # idempotent
     assert Group.objects.filter(name=settings.ORGANISERS_GROUP).count() == 1

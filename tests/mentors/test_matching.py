@@ -12,6 +12,7 @@ from scipy.optimize import linear_sum_assignment
 from mentors.matching import (
     Edges,
     Matrix,
+    Names,
     Person,
     Weights,
     assign,
@@ -21,7 +22,11 @@ from mentors.matching import (
     total_score,
 )
 
-NAMES = {1: "Leadership", 2: "Writing", 3: "PME", 4: "Negotiation", "es": "Spanish"}
+NAMES = Names(
+    topics={1: "Leadership", 2: "Writing", 3: "PME", 4: "Negotiation"},
+    languages={"es": "Spanish"},
+    formats={"video": "video call"},
+)
 
 
 def mentee(**kwargs):
@@ -65,7 +70,7 @@ def test_a_good_pair_scores_every_criterion_with_reasons():
         "same career field",
         "2 experience levels ahead",
         "both speak Spanish",
-        "both meet by video",
+        "both meet by video call",
         "2 h apart",
     ]
 

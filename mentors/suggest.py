@@ -1,0 +1,141 @@
+"""A mentee's best five mentors, with reasons, from arrays kept in each process.
+
+Every mentor who can be suggested is loaded once into a `matching.Matrix` (a handful
+of queries, whatever the number of mentors); a version stamp in the shared cache,
+bumped after any change that could alter a score, tells each process when to rebuild.
+A request then costs one cache read, the block list, and the five profiles it shows.
+"""
+
+import threading
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+
+from mentors.matching import Matrix, Names, Person, score
+from mentors.models import Block, Language, MatchingSettings, Profile, Topic
+
+VERSION_KEY = "mentors:matrix-version"
+# Other apps (mentorships) register callables returning {profile id: places taken}.
+PLACES_TAKEN = []
+
+_lock = threading.Lock()
+_built = {"version": None}
+
+
+def bump():
+    """Mark every process's arrays stale, once the current transaction commits."""
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, time.time_ns(), None))
+
+
+def _version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = time.time_ns()
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def formats_of(row):
+    return frozenset(fmt for fmt, name in Profile.FORMAT_FIELDS.items() if row[name])
+
+
+def candidate_mentors():
+    """Mentors who may be suggested at all: accepting, findable, active."""
+    return Profile.objects.accepting().filter(
+        visibility__in=[Profile.Visibility.PUBLIC, Profile.Visibility.MEMBERS],
+        user__is_active=True,
+    )
+
+
+def load_people():
+    """[Person] for every candidate mentor, with places left, in four queries."""
+    fields = ["id", "career_field_id", "experience", "utc_offset", "capacity"]
+    rows = list(candidate_mentors().values(*fields, *Profile.FORMAT_FIELDS.values()))
+    ids = [row["id"] for row in rows]
+    topics, languages = {}, {}
+    through = Profile.expertise.through.objects.filter(profile_id__in=ids)
+    for profile_id, topic_id in through.values_list("profile_id", "topic_id"):
+        topics.setdefault(profile_id, set()).add(topic_id)
+    through = Profile.languages.through.objects.filter(profile_id__in=ids)
+    for profile_id, language_id in through.values_list("profile_id", "language_id"):
+        languages.setdefault(profile_id, set()).add(language_id)
+    taken = {}
+    for places_taken in PLACES_TAKEN:
+        for profile_id, n in places_taken(ids).items():
+            taken[profile_id] = taken.get(profile_id, 0) + n
+    return [
+        Person(
+            id=row["id"],
+            topics=frozenset(topics.get(row["id"], ())),
+            career_field=row["career_field_id"],
+            experience=row["experience"],
+            languages=frozenset(languages.get(row["id"], ())),
+            formats=formats_of(row),
+            utc_offset=row["utc_offset"],
+            capacity=row["capacity"] - taken.get(row["id"], 0),
+        )
+        for row in rows
+    ]
+
+
+def built():
+    """(matrix, {id: Person}, Names, weights) for the current version."""
+    version = _version()
+    if _built["version"] != version:
+        with _lock:
+            if _built["version"] != version:
+                weights = MatchingSettings.current().weights()
+                people = load_people()
+                names = Names(
+                    topics=dict(Topic.objects.values_list("id", "name")),
+                    languages=dict(Language.objects.values_list("id", "name")),
+                    formats={fmt.value: fmt.label.lower() for fmt in Profile.Format},
+                )
+                _built.update(
+                    version=version,
+                    matrix=Matrix(people, weights),
+                    people={p.id: p for p in people},
+                    names=names,
+                    weights=weights,
+                )
+    return _built["matrix"], _built["people"], _built["names"], _built["weights"]
+
+
+def as_mentee(profile):
+    """The profile as matching sees a mentee: their goals, field, and must-matches."""
+    return Person(
+        id=profile.pk,
+        topics=frozenset(t.pk for t in profile.goals.all()),
+        career_field=profile.career_field_id,
+        experience=profile.experience,
+        languages=frozenset(language.pk for language in profile.languages.all()),
+        formats=frozenset(profile.formats),
+        utc_offset=profile.utc_offset,
+        must=frozenset(profile.must_match),
+    )
+
+
+def suggestions(profile, k=5):
+    """[(mentor Profile, Score)] best first: mentors with places left, never the
+    person themselves, never across a block."""
+    matrix, people, names, weights = built()
+    mentee = as_mentee(profile)
+    blocks = Block.objects.filter(Q(blocker=profile.user_id) | Q(blocked=profile.user_id))
+    blocked_users = {uid for pair in blocks.values_list("blocker", "blocked") for uid in pair}
+    blocked_users.discard(profile.user_id)
+    exclude = {profile.pk}
+    if blocked_users:
+        exclude |= set(
+            Profile.objects.filter(user_id__in=blocked_users).values_list("id", flat=True)
+        )
+    top = matrix.top(mentee, k, exclude)
+    profiles = Profile.objects.select_related("career_field").prefetch_related("expertise")
+    found = profiles.in_bulk([mentor_id for mentor_id, _score in top])
+    return [
+        (found[mentor_id], score(mentee, people[mentor_id], weights, names))
+        for mentor_id, _value in top
+        if mentor_id in found  # not deleted since the arrays were built
+    ]
