@@ -44,6 +44,19 @@ class DirectoryForm(forms.Form):
     format = forms.ChoiceField(
         label=_("Meets by"), choices=[("", _("Any")), *Profile.Format.choices], required=False
     )
+    within_hours = forms.TypedChoiceField(
+        label=_("Time zone"),
+        choices=[
+            ("", _("Anywhere")),
+            (0, _("Same as mine")),
+            (1, _("Within 1 hour of mine")),
+            (3, _("Within 3 hours of mine")),
+            (6, _("Within 6 hours of mine")),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
 
     SENSITIVE = [kind.value for kind in sensitive.Kind]
 
@@ -51,6 +64,14 @@ class DirectoryForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("career_field", "topic", "language"):
             self.fields[name].empty_label = _("Any")
+        # Distance is measured from the viewer's own profile's time zone.
+        self.viewer_offset = None
+        if viewer is not None and viewer.is_authenticated:
+            self.viewer_offset = (
+                Profile.objects.filter(user=viewer).values_list("utc_offset", flat=True).first()
+            )
+        if self.viewer_offset is None:
+            del self.fields["within_hours"]
         self.sensitive_allowed = may_use_sensitive_filters(viewer)
         self.sensitive_refused = False
         if self.sensitive_allowed:
@@ -83,6 +104,15 @@ class DirectoryForm(forms.Form):
         return cleaned
 
 
+def offset_within(offset, minutes):
+    """Profiles whose UTC offset is within `minutes` of `offset`, the short way round
+    the clock (UTC+13 and UTC-11 are the same time of day)."""
+    q = Q()
+    for shift in (-1440, 0, 1440):
+        q |= Q(utc_offset__gte=offset + shift - minutes, utc_offset__lte=offset + shift + minutes)
+    return q
+
+
 def search(viewer, form):
     """(queryset, notice) for a bound, valid DirectoryForm.
 
@@ -110,6 +140,8 @@ def search(viewer, form):
         profiles = profiles.filter(languages=data["language"])
     if data.get("format"):
         profiles = profiles.filter(**{Profile.FORMAT_FIELDS[data["format"]]: True})
+    if data.get("within_hours") is not None and form.viewer_offset is not None:
+        profiles = profiles.filter(offset_within(form.viewer_offset, data["within_hours"] * 60))
     chosen = {name: data[name] for name in form.SENSITIVE if data.get(name)}
     for kind, value in chosen.items():
         profiles = profiles.filter(

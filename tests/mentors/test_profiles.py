@@ -413,8 +413,27 @@ def test_directory_and_profile_pages_query_the_same_whatever_the_numbers(
         for _ in range(mentors)
     ]
     client.force_login(make_member())
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         page = client.get("/mentors/", {"career_field": field.pk, "topic": ""})
     assert page.content.decode().count('class="card profile-card"') == min(mentors, 20)
     with django_assert_max_num_queries(11):
         assert client.get(profiles[-1].get_absolute_url()).status_code == 200
+
+
+def test_the_directory_filters_by_distance_from_my_time_zone(client):
+    me = make_profile(role=Profile.Role.MENTEE, time_zone="America/New_York")
+    make_profile(display_name="Chicago Chi", time_zone="America/Chicago")
+    make_profile(display_name="Tokyo Tomo", time_zone="Asia/Tokyo")
+    make_profile(display_name="Apia Api", time_zone="Pacific/Apia")
+    client.force_login(me.user)
+    page = client.get("/mentors/", {"within_hours": 3}).content.decode()
+    assert "Chicago Chi" in page and "Tokyo Tomo" not in page
+    page = client.get("/mentors/", {"within_hours": 6}).content.decode()
+    assert "Apia Api" in page  # UTC+13/14 is 5-6 hours behind New York the short way
+    page = client.get("/mentors/", {"within_hours": "x"}).content.decode()
+    assert "Select a valid choice" in page
+
+
+def test_without_a_profile_there_is_no_distance_filter(client):
+    client.force_login(make_member())
+    assert 'name="within_hours"' not in client.get("/mentors/").content.decode()
