@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from mentors import sensitive
+from mentors import sensitive, suggest
 from mentors.forms import ProfileForm
 from mentors.models import (
     CareerField,
@@ -99,6 +99,7 @@ class ProfileAdmin(admin.ModelAdmin):
     @admin.action(description=_("Hide the selected profiles"), permissions=["change"])
     def hide_profiles(self, request, queryset):
         count = queryset.update(visibility=Profile.Visibility.HIDDEN)
+        suggest.bump()  # update() sends no signals: hidden mentors leave suggestions now
         self.message_user(
             request, ngettext("%d profile hidden.", "%d profiles hidden.", count) % count
         )

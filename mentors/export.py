@@ -61,8 +61,8 @@ def export_mentoring(user):
         ],
         "blocked_members": [
             {
-                "member": getattr(getattr(b.blocked, "profile", None), "display_name", "")
-                or str(b.blocked_id),
+                # Blocks are made from a profile page; a profile goes only with its account.
+                "member": b.blocked.profile.display_name,
                 "since": iso(b.created_at),
             }
             for b in user.blocks_made.select_related("blocked__profile")

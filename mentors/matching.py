@@ -18,7 +18,6 @@ import numpy as np
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-CRITERIA = ("topics", "career_field", "experience", "language", "format", "time_zone")
 TOPIC_CAP = 3  # shared topics beyond three add nothing more
 
 

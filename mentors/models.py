@@ -535,8 +535,3 @@ class Block(models.Model):
 
     def __str__(self):
         return f"{self.blocker_id} ✕ {self.blocked_id}"
-
-    @staticmethod
-    def between(a, b):
-        """Whether either of two users blocked the other."""
-        return Block.objects.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from mentors.directory import DirectoryForm, search
+from mentors.directory import PAGE_SIZE, DirectoryForm, search
 from mentors.forms import OnboardingForm, ProfileForm, ReportForm, SensitiveForm
 from mentors.models import Block, Profile, Report
 from mentors.sensitive import MIN_GROUP
@@ -30,7 +30,7 @@ def directory(request):
             "Only signed-in members with a verified email address can filter on EFMP "
             "status, race, ethnicity or gender; those filters were left out."
         )
-    page = Paginator(profiles, 20).get_page(request.GET.get("page"))
+    page = Paginator(profiles, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -45,14 +45,11 @@ def directory(request):
 def suggestions(request):
     from mentors.suggest import suggestions as best_for
 
-    profile = own_profile(request.user)
+    profile = (
+        Profile.objects.prefetch_related("goals", "languages").filter(user=request.user).first()
+    )
     if profile is None or not profile.is_mentee:
         return render(request, "mentors/suggestions.html", {"profile": profile, "results": None})
-    profile = (
-        Profile.objects.prefetch_related("goals", "languages")
-        .select_related("user")
-        .get(pk=profile.pk)
-    )
     return render(
         request,
         "mentors/suggestions.html",

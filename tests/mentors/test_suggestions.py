@@ -148,3 +148,20 @@ def test_organisers_edit_the_single_row_of_weights(organiser_client):
     )
     assert "greater than or equal to 0" in bad.content.decode()
     assert MatchingSettings.objects.count() == 1
+
+
+def test_a_profile_organisers_hide_leaves_suggestions_at_once(
+    organiser_client, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    me = mentee(goals=["Writing"])
+    mentor = make_profile(display_name="Hidden Soon", expertise=["Writing"])
+    member = Client()
+    assert "Hidden Soon" in suggested(member, me)
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(
+            "/admin/mentors/profile/",
+            {"action": "hide_profiles", "_selected_action": [mentor.pk]},
+        )
+    assert "Hidden Soon" not in suggested(member, me)
