@@ -1,6 +1,7 @@
 """Bench data, created through Django in the bench's environment (idempotent).
 
 python bench/seed.py sessions 1000
+python bench/seed.py cohort 20000 4000
 """
 
 import os
@@ -67,9 +68,97 @@ def sessions(count):
     cache.bump()
 
 
+def cohort(n_mentees, n_mentors=4000, fields=80, topics=40, seed=7):
+    """Mentees and mentors shaped like bench/matching.py's generated cohort: capacities
+    1 to 5, mentees must match on career field (80 fields), so each has about 50
+    eligible mentors. Bulk inserts: bench data only."""
+    import random
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from mentors import suggest
+    from mentors.models import CareerField, Language, Profile, Topic
+
+    User = get_user_model()
+    if Profile.objects.filter(display_name__startswith="Bench ").count() >= n_mentees + n_mentors:
+        return
+    # Mentors are public, so the directory bench sees them without signing in.
+    rng = random.Random(seed)  # noqa: S311 -- reproducible bench data, not secrets
+    field_ids = [
+        CareerField.objects.get_or_create(name=f"Bench field {n}")[0].pk for n in range(fields)
+    ]
+    topic_ids = [Topic.objects.get_or_create(name=f"Bench topic {n}")[0].pk for n in range(topics)]
+    language_ids = list(
+        Language.objects.filter(code__in=["en", "es", "fr", "de", "tl"]).values_list(
+            "pk", flat=True
+        )
+    )
+    zones = [
+        ("Pacific/Honolulu", -600),
+        ("America/Los_Angeles", -480),
+        ("America/Denver", -420),
+        ("America/Chicago", -360),
+        ("America/New_York", -300),
+        ("UTC", 0),
+        ("Europe/Berlin", 60),
+        ("Asia/Tokyo", 540),
+    ]
+    password = make_password(None)
+    people = [("mentor", n) for n in range(n_mentors)] + [("mentee", n) for n in range(n_mentees)]
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=f"bench-{role}-{n}",
+                email=f"bench-{role}-{n}@example.org",
+                password=password,
+            )
+            for role, n in people
+        ],
+        batch_size=2000,
+    )
+    profiles = []
+    for (role, n), user in zip(people, users, strict=True):
+        mentor = role == "mentor"
+        zone, offset = rng.choice(zones)
+        formats = rng.sample(list(Profile.FORMAT_FIELDS.values()), rng.randint(1, 3))
+        profiles.append(
+            Profile(
+                user=user,
+                role=Profile.Role.MENTOR if mentor else Profile.Role.MENTEE,
+                display_name=f"Bench {role} {n}",
+                headline="Bench person: career mentoring and leadership",
+                career_field_id=rng.choice(field_ids),
+                experience=rng.randint(3, 5) if mentor else rng.randint(1, 3),
+                time_zone=zone,
+                utc_offset=offset,
+                capacity=rng.randint(1, 5) if mentor else 1,
+                visibility=Profile.Visibility.PUBLIC if mentor else Profile.Visibility.MEMBERS,
+                must_match=[] if mentor else ["career_field"],
+                **{name: name in formats for name in Profile.FORMAT_FIELDS.values()},
+            )
+        )
+    profiles = Profile.objects.bulk_create(profiles, batch_size=2000)
+    expertise, goals, languages = [], [], []
+    for profile in profiles:
+        mentor = profile.role == Profile.Role.MENTOR
+        through = (Profile.expertise if mentor else Profile.goals).through
+        (expertise if mentor else goals).extend(
+            through(profile_id=profile.pk, topic_id=t)
+            for t in rng.sample(topic_ids, 3 if mentor else 2)
+        )
+        languages.extend(
+            Profile.languages.through(profile_id=profile.pk, language_id=lang)
+            for lang in rng.sample(language_ids, rng.randint(1, 2))
+        )
+    for rows in (expertise, goals, languages):
+        type(rows[0]).objects.bulk_create(rows, batch_size=5000)
+    suggest.bump()
+
+
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring_hub.settings")
     import django
 
     django.setup()
-    {"sessions": sessions}[sys.argv[1]](int(sys.argv[2]))
+    {"sessions": sessions, "cohort": cohort}[sys.argv[1]](*map(int, sys.argv[2:]))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,13 @@ def matrix_changed(**kwargs):
     from mentors import suggest
 
     suggest.bump()
+
+
+def account_changed(instance, update_fields=None, **kwargs):
+    """A deactivated or reactivated account leaves or rejoins the directory; a sign-in
+    (which saves last_login only) changes nothing there."""
+    if update_fields is None or "is_active" in update_fields:
+        matrix_changed()
 
 
 class MentorsConfig(AppConfig):
@@ -32,14 +40,19 @@ class MentorsConfig(AppConfig):
             "profile": ("change", "view"),
             "report": ("change", "view"),
             "matchingsettings": ("change", "view"),
+            "matchinground": ("add", "change", "delete", "view"),
+            "roundpair": ("view",),
+            "roundrule": ("add", "change", "delete", "view"),
         }
         EXPORTERS.append(export_mentoring)
         # Cascades (account deletion) and bulk deletes skip Model.delete().
         post_delete.connect(
             delete_photo_files, sender="mentors.Profile", dispatch_uid="mentors.photo_files"
         )
-        # Anything that can change a suggestion makes every process rebuild its arrays.
-        for model in ("Profile", "Topic", "Language", "MatchingSettings"):
+        # Anything that can change a suggestion or the directory makes every process
+        # rebuild its arrays and retires the directory's stored pages.
+        models = ("Profile", "Topic", "Language", "CareerField", "Organisation", "MatchingSettings")
+        for model in models:
             for signal in (post_save, post_delete):
                 signal.connect(
                     matrix_changed,
@@ -47,6 +60,9 @@ class MentorsConfig(AppConfig):
                     weak=False,
                     dispatch_uid=f"mentors.matrix.{signal is post_save}.{model}",
                 )
+        post_save.connect(
+            account_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="mentors.accounts"
+        )
         from mentors.models import Profile
 
         for through in (Profile.expertise.through, Profile.languages.through):

@@ -31,6 +31,17 @@ class Weights:
     time_zone: float = 1.0  # full when in the same zone, nothing at 12 hours apart
     max_hours_apart: float | None = None  # pairs further apart are never proposed
 
+    def best(self):
+        """The highest score any pair can reach."""
+        return (
+            self.topics * TOPIC_CAP
+            + self.career_field
+            + self.experience
+            + self.language
+            + self.format
+            + self.time_zone
+        )
+
 
 @dataclass(frozen=True)
 class Person:
@@ -153,48 +164,68 @@ class Matrix:
     def __len__(self):
         return len(self.ids)
 
-    def _vector(self, keys, index, width):
-        vector = np.zeros(width, dtype=np.int8)
-        positions = [index[k] for k in keys if k in index]
-        vector[positions] = 1
-        return vector
+    @staticmethod
+    def _indicators(sets, index, width):
+        """Rows of 0/1 (float32, so the products below run on BLAS)."""
+        rows = np.zeros((len(sets), width), dtype=np.float32)
+        for r, keys in enumerate(sets):
+            rows[r, [index[k] for k in keys if k in index]] = 1
+        return rows
+
+    def cells(self, mentees):
+        """The allowed pairs of a block of mentees against every mentor, with the same
+        rules as `score`: (rows, cols, scores), rows indexing `mentees` and cols the
+        mentors. Cheap whole-block masks first; scores only where a pair is allowed."""
+        w = self.weights
+        count = len(mentees)
+        met = {}
+        field = np.array([-1 if m.career_field is None else m.career_field for m in mentees])
+        met["career_field"] = (field[:, None] >= 0) & (field[:, None] == self.career_field)
+        # A mentor with no level is -1, never ahead of a mentee with one.
+        level = np.array([-1 if m.experience is None else m.experience for m in mentees])
+        met["experience"] = (level[:, None] >= 0) & (self.experience > level[:, None])
+        for name, attr, index in (
+            ("topics", "topics", self.topic_index),
+            ("language", "languages", self.language_index),
+            ("format", "formats", self.format_index),
+        ):
+            theirs = getattr(self, attr)
+            mine = self._indicators([getattr(m, attr) for m in mentees], index, theirs.shape[1])
+            met[name] = mine @ theirs.T.astype(np.float32)  # counts of shared entries
+        offsets = np.array([m.utc_offset for m in mentees], dtype=np.int64)
+        diff = np.abs(self.utc_offset - offsets[:, None]) % 1440
+        apart = np.minimum(diff, 1440 - diff)  # minutes
+        met["time_zone"] = apart < 720
+        allowed = np.ones((count, len(self)), dtype=bool)
+        if w.max_hours_apart is not None:
+            allowed &= apart <= w.max_hours_apart * 60
+        for criterion, hits in met.items():
+            requires = np.array([criterion in m.must for m in mentees], dtype=bool)
+            if requires.any():
+                allowed &= (hits > 0) | ~requires[:, None]
+        rows, cols = np.nonzero(allowed)
+        shared = met["topics"][rows, cols].astype(np.int64)
+        total = (
+            w.topics * np.minimum(shared, TOPIC_CAP)
+            + w.career_field * met["career_field"][rows, cols]
+            + w.experience * met["experience"][rows, cols]
+            + w.language * (met["language"][rows, cols] > 0)
+            + w.format * (met["format"][rows, cols] > 0)
+            + w.time_zone * np.maximum(0.0, 1 - apart[rows, cols] / 60 / 12)
+        )
+        return rows, cols, np.round(total, 6)
+
+    def scores_many(self, mentees):
+        """Scores of every mentor for each mentee: one row per mentee, NaN where the
+        pair is not allowed."""
+        rows, cols, totals = self.cells(mentees)
+        scores = np.full((len(mentees), len(self)), np.nan)
+        scores[rows, cols] = totals
+        return scores
 
     def scores(self, mentee):
         """Scores of every mentor for `mentee`; NaN where the pair is not allowed."""
-        w = self.weights
-        shared = self.topics @ self._vector(mentee.topics, self.topic_index, self.topics.shape[1])
-        shared = shared.astype(np.int64)
-        total = w.topics * np.minimum(shared, TOPIC_CAP)
-        met = {"topics": shared > 0}
-        if mentee.career_field is not None:
-            met["career_field"] = self.career_field == mentee.career_field
-        else:
-            met["career_field"] = np.zeros(len(self), dtype=bool)
-        total = total + w.career_field * met["career_field"]
-        if mentee.experience is not None:
-            met["experience"] = (self.experience >= 0) & (self.experience > mentee.experience)
-        else:
-            met["experience"] = np.zeros(len(self), dtype=bool)
-        total = total + w.experience * met["experience"]
-        lang = self.languages @ self._vector(
-            mentee.languages, self.language_index, self.languages.shape[1]
-        )
-        met["language"] = lang > 0
-        total = total + w.language * met["language"]
-        fmt = self.formats @ self._vector(mentee.formats, self.format_index, self.formats.shape[1])
-        met["format"] = fmt > 0
-        total = total + w.format * met["format"]
-        diff = np.abs(self.utc_offset - mentee.utc_offset) % 1440
-        apart = np.minimum(diff, 1440 - diff) / 60
-        closeness = np.maximum(0.0, 1 - apart / 12)
-        met["time_zone"] = closeness > 0
-        total = np.round(total + w.time_zone * closeness, 6)
-        allowed = np.ones(len(self), dtype=bool)
-        if w.max_hours_apart is not None:
-            allowed &= apart <= w.max_hours_apart
-        for criterion in mentee.must:
-            allowed &= met[criterion]
-        return np.where(allowed, total, np.nan)
+        return self.scores_many([mentee])[0]
 
     def top(self, mentee, k=5, exclude=()):
         """The k best mentors with places left: [(mentor id, score)], best first,
@@ -237,27 +268,49 @@ class Edges:
 
     def lookup(self):
         return {
-            (int(i), int(j)): float(s)
-            for i, j, s in zip(self.mentees, self.mentors, self.scores, strict=True)
+            (i, j): s
+            for i, j, s in zip(
+                self.mentees.tolist(), self.mentors.tolist(), self.scores.tolist(), strict=True
+            )
         }
 
+    def scores_of(self, pairs):
+        """Scores of {mentee: mentor} pairs, in their order; 0 for a pair not here."""
+        if not pairs or not len(self):
+            return [0.0] * len(pairs)
+        keys = _pair_keys(self.mentees, self.mentors)
+        order = np.argsort(keys)
+        wanted = _pair_keys(list(pairs.keys()), list(pairs.values()))
+        at = np.minimum(np.searchsorted(keys, wanted, sorter=order), len(keys) - 1)
+        found = keys[order[at]] == wanted
+        return np.where(found, self.scores[order[at]], 0.0).tolist()
 
-def edges_for(mentees, matrix, drops=frozenset()):
-    """Every allowed pair of a cohort (score above zero), from the arrays."""
+
+def _pair_keys(mentees, mentors):
+    """One int64 per (mentee, mentor) pair of ids (ids below 2**31)."""
+    return (np.asarray(mentees, dtype=np.int64) << 32) | np.asarray(mentors, dtype=np.int64)
+
+
+def edges_for(mentees, matrix, drops=frozenset(), block=256, progress=None):
+    """Every allowed pair of a cohort (score above zero), from the arrays, scored a
+    block of mentees at a time. `progress(done, total)` is called after each block."""
     parts_i, parts_j, parts_s = [], [], []
-    for mentee in mentees:
-        scores = matrix.scores(mentee)
-        keep = np.flatnonzero(~np.isnan(scores) & (scores > 0))
-        parts_i.append(np.full(len(keep), mentee.id, dtype=np.int64))
-        parts_j.append(matrix.ids[keep])
-        parts_s.append(scores[keep])
+    mentees = list(mentees)
+    for start in range(0, len(mentees), block):
+        chunk = mentees[start : start + block]
+        rows, cols, scores = matrix.cells(chunk)
+        positive = scores > 0
+        parts_i.append(np.array([m.id for m in chunk], dtype=np.int64)[rows[positive]])
+        parts_j.append(matrix.ids[cols[positive]])
+        parts_s.append(scores[positive])
+        if progress:
+            progress(start + len(chunk), len(mentees))
     if not parts_i:
         return Edges.of([])
     edges = Edges(np.concatenate(parts_i), np.concatenate(parts_j), np.concatenate(parts_s))
     if drops:
-        dropped = np.array(
-            [(i, j) in drops for i, j in zip(edges.mentees, edges.mentors, strict=True)]
-        )
+        pairs = np.array(sorted(drops), dtype=np.int64).reshape(-1, 2)
+        dropped = np.isin(_pair_keys(edges.mentees, edges.mentors), _pair_keys(*pairs.T))
         edges = edges.keep(~dropped)
     return edges
 
@@ -270,7 +323,9 @@ def _apply_pins(edges, capacities, pins):
         capacities[mentor] = capacities.get(mentor, 0) - 1
     if len(edges):
         pinned = np.isin(edges.mentees, list(result))
-        full = np.array([capacities.get(int(j), 0) <= 0 for j in edges.mentors])
+        no_place = [mentor for mentor, places in capacities.items() if places <= 0]
+        no_place += list(set(np.unique(edges.mentors).tolist()) - capacities.keys())
+        full = np.isin(edges.mentors, no_place)
         edges = edges.keep(~pinned & ~full)
     return edges, capacities, result
 
@@ -322,14 +377,18 @@ def greedy(edges, capacities, pins=()):
     a place, again and again. What first-come systems approximate at best."""
     edges, capacities, result = _apply_pins(edges, capacities, pins)
     order = np.lexsort((edges.mentors, edges.mentees, -edges.scores))
-    for k in order:
-        i, j = int(edges.mentees[k]), int(edges.mentors[k])
+    wanted = len(np.unique(edges.mentees))
+    for i, j in zip(edges.mentees[order].tolist(), edges.mentors[order].tolist(), strict=True):
         if i not in result and capacities.get(j, 0) > 0:
             result[i] = j
             capacities[j] -= 1
+            wanted -= 1
+            if not wanted:
+                break
     return result
 
 
 def total_score(pairs, edges):
-    lookup = edges.lookup() if isinstance(edges, Edges) else edges
-    return round(sum(lookup.get((i, j), 0.0) for i, j in pairs.items()), 6)
+    if isinstance(edges, Edges):
+        return round(sum(edges.scores_of(pairs)), 6)
+    return round(sum(edges.get((i, j), 0.0) for i, j in pairs.items()), 6)

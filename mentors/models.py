@@ -100,6 +100,9 @@ class ProfileQuerySet(models.QuerySet):
     def accepting(self):
         return self.mentors().filter(accepting_mentees=True)
 
+    def mentees(self):
+        return self.filter(role__in=[Profile.Role.MENTEE, Profile.Role.BOTH])
+
 
 class Profile(models.Model):
     class Role(models.TextChoices):
@@ -227,6 +230,14 @@ class Profile(models.Model):
     class Meta:
         ordering = ["display_name", "pk"]
         verbose_name = _("profile")
+        indexes = [
+            # The directory: mentors taking mentees, in name order, a page at a time.
+            models.Index(
+                fields=["display_name", "id"],
+                condition=Q(accepting_mentees=True, role__in=["mentor", "both"]),
+                name="profile_directory",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(role__in=["mentor", "mentee", "both"]), name="profile_role_valid"
@@ -535,3 +546,154 @@ class Block(models.Model):
 
     def __str__(self):
         return f"{self.blocker_id} ✕ {self.blocked_id}"
+
+
+class MatchingRound(models.Model):
+    """An organiser's bulk matching of a cohort: computed in the background, reviewed
+    beside the best-first result, adjusted with pins and drops, published on purpose."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to start")
+        RUNNING = "running", _("computing")
+        READY = "ready", _("ready to review")
+        FAILED = "failed", _("failed")
+        PUBLISHED = "published", _("published")
+
+    name = models.CharField(_("name"), max_length=120)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("only mentees from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Leave empty for every mentee waiting for a mentor."),
+    )
+    career_field = models.ForeignKey(
+        CareerField,
+        verbose_name=_("only mentees in"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    phase = models.CharField(_("step"), max_length=120, blank=True)
+    error = models.TextField(_("why it failed"), blank=True)
+    # Bumped each time a computation is requested; a run stores its result only if
+    # no newer one was asked for meanwhile.
+    generation = models.PositiveIntegerField(default=0, editable=False)
+    summary = models.JSONField(default=dict, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    computed_at = models.DateTimeField(_("computed"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("matching round")
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="round_progress_range"),
+            models.CheckConstraint(
+                condition=Q(status="published", published_at__isnull=False)
+                | ~Q(status="published"),
+                name="round_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def busy(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class RoundPair(models.Model):
+    """One pair a round proposes (the optimum, after pins and drops)."""
+
+    round = models.ForeignKey(MatchingRound, on_delete=models.CASCADE, related_name="pairs")
+    mentee = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("score"))
+    reasons = models.TextField(_("why"), blank=True)
+    pinned = models.BooleanField(_("pinned"), default=False)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        verbose_name = _("proposed pair")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "mentee"], name="roundpair_one_per_mentee"),
+        ]
+
+    def __str__(self):
+        return f"{self.mentee} → {self.mentor}"
+
+
+class RoundRule(models.Model):
+    """An organiser's pin (this pair, whatever the scores say) or drop (never this pair)."""
+
+    class Kind(models.TextChoices):
+        PIN = "pin", _("pin: always pair them")
+        DROP = "drop", _("drop: never pair them")
+
+    round = models.ForeignKey(MatchingRound, on_delete=models.CASCADE, related_name="rules")
+    kind = models.CharField(_("rule"), max_length=4, choices=Kind.choices)
+    mentee = models.ForeignKey(
+        Profile, verbose_name=_("mentee"), on_delete=models.CASCADE, related_name="+"
+    )
+    mentor = models.ForeignKey(
+        Profile, verbose_name=_("mentor"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("pin or drop")
+        verbose_name_plural = _("pins and drops")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "mentee", "mentor"], name="roundrule_once_per_pair"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "mentee"],
+                condition=Q(kind="pin"),
+                name="roundrule_one_pin_per_mentee",
+                violation_error_message=_("A mentee can be pinned to one mentor only."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(mentee=models.F("mentor")),
+                name="roundrule_not_self",
+                violation_error_message=_("Nobody can mentor themselves."),
+            ),
+            models.CheckConstraint(condition=Q(kind__in=["pin", "drop"]), name="roundrule_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.mentee} → {self.mentor}"
+
+    def clean(self):
+        super().clean()
+        if self.kind != self.Kind.PIN or not (self.mentee_id and self.mentor_id):
+            return
+        errors = {}
+        if self.mentee.role not in (Profile.Role.MENTEE, Profile.Role.BOTH):
+            errors["mentee"] = _("%(name)s is not looking for a mentor.")
+        if self.mentor.role not in (Profile.Role.MENTOR, Profile.Role.BOTH):
+            errors["mentor"] = _("%(name)s has not offered to mentor.")
+        for field, message in list(errors.items()):
+            errors[field] = message % {"name": getattr(self, field).display_name}
+        if Block.objects.filter(
+            Q(blocker=self.mentee.user_id, blocked=self.mentor.user_id)
+            | Q(blocker=self.mentor.user_id, blocked=self.mentee.user_id)
+        ).exists():
+            errors["mentor"] = _("One of these two has blocked the other: they cannot be paired.")
+        if errors:
+            raise ValidationError(errors)

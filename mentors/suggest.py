@@ -2,7 +2,8 @@
 
 Every mentor who can be suggested is loaded once into a `matching.Matrix` (a handful
 of queries, whatever the number of mentors); a version stamp in the shared cache,
-bumped after any change that could alter a score, tells each process when to rebuild.
+bumped after any change that could alter a score or the directory, tells each process
+when to rebuild (and keys the directory's stored public pages, see events/cache.py).
 A request then costs one cache read, the block list, and the five profiles it shows.
 """
 
@@ -29,13 +30,15 @@ def bump():
     transaction.on_commit(lambda: cache.set(VERSION_KEY, time.time_ns(), None))
 
 
-def _version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = time.time_ns()
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
-    return version
+def version():
+    """The mentors' version stamp: suggestion arrays and the directory's stored public
+    pages are only ever used under the stamp they were built with."""
+    stamp = cache.get(VERSION_KEY)
+    if stamp is None:
+        stamp = time.time_ns()
+        cache.add(VERSION_KEY, stamp, None)
+        stamp = cache.get(VERSION_KEY, stamp)
+    return stamp
 
 
 def formats_of(row):
@@ -50,22 +53,33 @@ def candidate_mentors():
     )
 
 
-def load_people():
-    """[Person] for every candidate mentor, with places left, in four queries."""
-    fields = ["id", "career_field_id", "experience", "utc_offset", "capacity"]
-    rows = list(candidate_mentors().values(*fields, *Profile.FORMAT_FIELDS.values()))
+def places_taken(ids):
+    """{mentor profile id: places taken} from every registered source."""
+    taken = {}
+    for source in PLACES_TAKEN:
+        for profile_id, n in source(ids).items():
+            taken[profile_id] = taken.get(profile_id, 0) + n
+    return taken
+
+
+def load_people(profiles=None, as_mentees=False):
+    """[Person] for `profiles` (every candidate mentor by default) in four queries,
+    whatever their number. Mentors come with their places left, mentees with their
+    goals as topics and their must-match criteria."""
+    if profiles is None:
+        profiles = candidate_mentors()
+    fields = ["id", "career_field_id", "experience", "utc_offset", "capacity", "must_match"]
+    rows = list(profiles.values(*fields, *Profile.FORMAT_FIELDS.values()))
     ids = [row["id"] for row in rows]
     topics, languages = {}, {}
-    through = Profile.expertise.through.objects.filter(profile_id__in=ids)
+    topic_field = Profile.goals if as_mentees else Profile.expertise
+    through = topic_field.through.objects.filter(profile_id__in=ids)
     for profile_id, topic_id in through.values_list("profile_id", "topic_id"):
         topics.setdefault(profile_id, set()).add(topic_id)
     through = Profile.languages.through.objects.filter(profile_id__in=ids)
     for profile_id, language_id in through.values_list("profile_id", "language_id"):
         languages.setdefault(profile_id, set()).add(language_id)
-    taken = {}
-    for places_taken in PLACES_TAKEN:
-        for profile_id, n in places_taken(ids).items():
-            taken[profile_id] = taken.get(profile_id, 0) + n
+    taken = {} if as_mentees else places_taken(ids)
     return [
         Person(
             id=row["id"],
@@ -75,30 +89,34 @@ def load_people():
             languages=frozenset(languages.get(row["id"], ())),
             formats=formats_of(row),
             utc_offset=row["utc_offset"],
-            capacity=row["capacity"] - taken.get(row["id"], 0),
+            must=frozenset(row["must_match"]) if as_mentees else frozenset(),
+            capacity=0 if as_mentees else row["capacity"] - taken.get(row["id"], 0),
         )
         for row in rows
     ]
 
 
+def names():
+    return Names(
+        topics=dict(Topic.objects.values_list("id", "name")),
+        languages=dict(Language.objects.values_list("id", "name")),
+        formats={fmt.value: fmt.label.lower() for fmt in Profile.Format},
+    )
+
+
 def built():
     """(matrix, {id: Person}, Names, weights) for the current version."""
-    version = _version()
-    if _built["version"] != version:
+    current = version()
+    if _built["version"] != current:
         with _lock:
-            if _built["version"] != version:
+            if _built["version"] != current:
                 weights = MatchingSettings.current().weights()
                 people = load_people()
-                names = Names(
-                    topics=dict(Topic.objects.values_list("id", "name")),
-                    languages=dict(Language.objects.values_list("id", "name")),
-                    formats={fmt.value: fmt.label.lower() for fmt in Profile.Format},
-                )
                 _built.update(
-                    version=version,
+                    version=current,
                     matrix=Matrix(people, weights),
                     people={p.id: p for p in people},
-                    names=names,
+                    names=names(),
                     weights=weights,
                 )
     return _built["matrix"], _built["people"], _built["names"], _built["weights"]

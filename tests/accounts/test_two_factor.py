@@ -74,6 +74,7 @@ def test_organisers_group_exists_with_exactly_its_permissions():
     codenames = sorted(group.permissions.values_list("codename", flat=True))
     models = ["campaign", "event", "host", "joinoption"]
     models += ["careerfield", "organisation", "topic", "language"]
+    models += ["matchinground", "roundrule"]  # bulk matching rounds with pins and drops
     expected = [
         f"{action}_{model}" for model in models for action in ("add", "change", "delete", "view")
     ]
@@ -83,6 +84,7 @@ def test_organisers_group_exists_with_exactly_its_permissions():
     # Special-category attributes and consent records are not theirs to open at all.
     expected += ["change_profile", "view_profile", "change_report", "view_report"]
     expected += ["change_matchingsettings", "view_matchingsettings"]  # the weights
+    expected += ["view_roundpair"]  # proposed pairs come from the computation only
     assert codenames == sorted([*expected, "view_dbtaskresult"])
     sync_organisers_group()  # idempotent
     assert Group.objects.filter(name=settings.ORGANISERS_GROUP).count() == 1
