@@ -33,14 +33,30 @@ def thousand_sessions(env):
     )
 
 
+def cohort(env):
+    subprocess.run(
+        [sys.executable, "bench/seed.py", "cohort", "20000", "4000"], cwd=ROOT, env=env, check=True
+    )
+
+
 SCHEDULE_PAGES = [
     ("agenda", "/events/"),
     ("month grid", "/events/calendar/2027/3/"),
     ("session page", "/events/bench-session-500/"),
 ]
 
+DIRECTORY_PAGES = [
+    ("directory", "/mentors/"),
+    ("directory search", "/mentors/?q=leadership&experience=4&format=video"),
+]
+
 PAGES = [
     Page("healthz", "/healthz"),
+    *(
+        Page(f"{name} (4000 mentors) {variant}", path, setup=cohort, server_env=server_env)
+        for name, path in DIRECTORY_PAGES
+        for variant, server_env in (("cached", ()), ("uncached", UNCACHED))
+    ),
     Page("feed.ics (1000 sessions) 200", "/events/feed.ics", setup=thousand_sessions),
     Page(
         "feed.ics (1000 sessions) 304",

@@ -52,21 +52,26 @@ def _bump_now():
     cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
 
-def page_key(request, language):
+def page_key(request, language, stamp):
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"page:{version()}:{language}:{path}"
+    return f"page:{stamp}:{language}:{path}"
 
 
-def public_page(view):
+def public_page(view=None, *, version=version):
     """Mark a view's pages as the same for every anonymous visitor, so the middleware
-    below may store them."""
+    below may store them under `version()`: a stamp bumped by every change the page
+    shows (the schedule's by default; the mentor directory passes its own).
+
+    @public_page or @public_page(version=other_stamp)."""
+    if view is None:
+        return lambda view: public_page(view, version=version)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         request.public_page = True
         return view(request, *args, **kwargs)
 
-    wrapper.public_page = True
+    wrapper.public_page = version
     return wrapper
 
 
@@ -110,15 +115,13 @@ class PublicPageCacheMiddleware:
         if not settings.PUBLIC_PAGE_CACHE or request.method != "GET":
             return self.get_response(request)
         key = None
-        if (
-            settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and match
-            and getattr(match.func, "public_page", False)
-        ):
+        stamp = getattr(match.func, "public_page", None) if match else None
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES and stamp:
             try:
-                # The key is fixed before the view runs: if the schedule changes
+                # The key is fixed before the view runs: if the data changes
                 # meanwhile, this rendering is stored under the old version, unread.
-                key = page_key(request, translation.get_language_from_request(request))
+                language = translation.get_language_from_request(request)
+                key = page_key(request, language, stamp())
                 stored = cache.get(key)
             except Exception:  # the cache is down: serve the page from the database
                 log.warning("page cache unavailable", exc_info=True)

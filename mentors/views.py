@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from events.cache import public_page
 from mentors.directory import PAGE_SIZE, DirectoryForm, search
 from mentors.forms import OnboardingForm, ProfileForm, ReportForm, SensitiveForm
 from mentors.models import Block, Profile, Report
 from mentors.sensitive import MIN_GROUP
+from mentors.suggest import version as suggest_version
 
 
 def own_profile(user):
@@ -20,6 +22,7 @@ def own_profile(user):
 
 
 @require_safe
+@public_page(version=suggest_version)
 def directory(request):
     form = DirectoryForm(request.GET, viewer=request.user)
     profiles, notice = Profile.objects.none(), ""

@@ -437,3 +437,60 @@ def test_the_directory_filters_by_distance_from_my_time_zone(client):
 def test_without_a_profile_there_is_no_distance_filter(client):
     client.force_login(make_member())
     assert 'name="within_hours"' not in client.get("/mentors/").content.decode()
+
+
+# -- The directory's stored public pages ---------------------------------------------------
+
+
+def test_the_anonymous_directory_comes_from_the_cache_but_never_stale(
+    client, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    mentor = make_profile(
+        display_name="Cached Cass", headline="Before the edit", visibility="public"
+    )
+    first = client.get("/mentors/").content.decode()
+    assert "Before the edit" in first and "csrfmiddlewaretoken" not in first
+    with django_assert_max_num_queries(2):  # the stamp and the page, from the cache table
+        assert "Before the edit" in client.get("/mentors/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        mentor.headline = "After the edit"
+        mentor.save()
+    page = client.get("/mentors/").content.decode()
+    assert "After the edit" in page and "Before the edit" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        mentor.user.is_active = False
+        mentor.user.save()
+    assert "Cached Cass" not in client.get("/mentors/").content.decode()
+
+
+def test_members_never_get_the_anonymous_directory(client):
+    make_profile(display_name="Public Pat", visibility="public")
+    make_profile(display_name="Members Mo", visibility="members")
+    assert "Members Mo" not in client.get("/mentors/").content.decode()  # stored now
+    client.force_login(make_member())
+    page = client.get("/mentors/").content.decode()
+    assert "Members Mo" in page and "Public Pat" in page
+    client.logout()
+    assert "Members Mo" not in client.get("/mentors/").content.decode()
+
+
+def test_a_sign_in_does_not_retire_the_stored_directory(client, django_capture_on_commit_callbacks):
+    from mentors import suggest
+
+    member = make_member()
+    stamp = suggest.version()
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().force_login(member)  # saves last_login only
+    assert suggest.version() == stamp
+
+
+def test_the_directory_lists_keep_the_chosen_option_selected(client):
+    from mentors.models import CareerField
+
+    field = CareerField.objects.order_by("name")[1]
+    page = client.get("/mentors/", {"career_field": field.pk, "language": "es"})
+    text = page.content.decode()
+    assert f'<option value="{field.pk}" selected>{field.name}</option>' in text
+    assert '<option value="es" selected>Spanish</option>' in text
+    assert '<select name="career_field" id="id_career_field">' in text
+    assert '<label for="id_career_field">' in text
