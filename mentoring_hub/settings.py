@@ -144,6 +144,8 @@ MFA_TOTP_ISSUER = SITE_NAME
 ORGANISERS_GROUP = "Organisers"
 # The version of the terms and privacy notice; sign-up records the one accepted.
 TERMS_VERSION = "2026-11"
+# A mentoring request nobody answers closes after this many days (run_periodic).
+MENTORING_REQUEST_DAYS = env_int("MENTORING_REQUEST_DAYS", 14, minimum=1)
 
 # Background work: Django's tasks API (django-tasks) on the database, run by
 # `manage.py db_worker` on any host. TASKS_BACKEND=immediate runs tasks inside the

@@ -18,6 +18,8 @@ from mentors.models import (
     Language,
     MatchingRound,
     MatchingSettings,
+    Mentorship,
+    MentorshipRequest,
     Organisation,
     Profile,
     Report,
@@ -25,6 +27,7 @@ from mentors.models import (
     RoundRule,
     SensitiveAttribute,
     Topic,
+    WaitingListEntry,
 )
 
 
@@ -363,7 +366,7 @@ class MatchingRoundAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if request.method == "POST":
             try:
-                notes = rounds.publish(round, request.user)
+                rounds.publish(round, request.user)
             except rounds.RoundError as error:
                 self.message_user(request, str(error), messages.ERROR)
                 return redirect("admin:mentors_matchinground_change", pk)
@@ -376,9 +379,7 @@ class MatchingRoundAdmin(admin.ModelAdmin):
                 % {"round": round, "n": count},
                 messages.SUCCESS,
             )
-            for note in notes:
-                self.message_user(request, note)
-            return redirect("admin:mentors_matchinground_changelist")
+            return redirect("admin:mentors_matchinground_change", pk)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Publish %(round)s?") % {"round": round},
@@ -409,16 +410,8 @@ def comparison(summary):
     return {"rows": rows, "buckets": buckets, "gain": round(gain, 1)}
 
 
-@admin.register(RoundPair)
-class RoundPairAdmin(admin.ModelAdmin):
-    """The proposed pairs of a round: read, pin or drop (each recomputes the round)."""
-
-    list_display = ["mentee", "mentor", "score", "reasons", "pinned", "round"]
-    list_filter = ["round", "pinned"]
-    search_fields = ["mentee__display_name", "mentor__display_name"]
-    list_select_related = ["mentee", "mentor", "round"]
-    actions = ["pin_pairs", "drop_pairs"]
-    list_per_page = 100
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that only their own flow writes: organisers look, and act through actions."""
 
     def has_add_permission(self, request):
         return False
@@ -428,6 +421,18 @@ class RoundPairAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RoundPair)
+class RoundPairAdmin(ReadOnlyAdmin):
+    """The proposed pairs of a round: read, pin or drop (each recomputes the round)."""
+
+    list_display = ["mentee", "mentor", "score", "reasons", "pinned", "round"]
+    list_filter = ["round", "pinned"]
+    search_fields = ["mentee__display_name", "mentor__display_name"]
+    list_select_related = ["mentee", "mentor", "round"]
+    actions = ["pin_pairs", "drop_pairs"]
+    list_per_page = 100
 
     def has_adjust_permission(self, request):
         return request.user.has_perm("mentors.change_matchinground")
@@ -462,3 +467,42 @@ class RoundPairAdmin(admin.ModelAdmin):
     def drop_pairs(self, request, queryset):
         touched = self._adjust(request, queryset, RoundRule.Kind.DROP)
         self.message_user(request, _("Dropped; recomputing %d round(s).") % len(touched))
+
+
+class StatesOnlyAdmin(ReadOnlyAdmin):
+    """Relationships as organisers see them: who, when and in what state, never what
+    the people wrote to each other (messages and notes are not fields here)."""
+
+    list_select_related = ["mentor", "mentee"]
+    search_fields = ["mentor__display_name", "mentee__display_name"]
+
+
+@admin.register(MentorshipRequest)
+class MentorshipRequestAdmin(StatesOnlyAdmin):
+    list_display = ["mentee", "mentor", "status", "created_at", "responded_at"]
+    list_filter = ["status"]
+    fields = ["mentee", "mentor", "status", "created_at", "expires_at", "responded_at"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Mentorship)
+class MentorshipAdmin(StatesOnlyAdmin):
+    list_display = ["mentor", "mentee", "status", "origin", "started_at", "ended_at", "end_reason"]
+    list_filter = ["status", "origin", "end_reason"]
+    fields = [
+        "mentor",
+        "mentee",
+        "status",
+        "origin",
+        "round",
+        "started_at",
+        "ended_at",
+        "end_reason",
+    ]
+    date_hierarchy = "started_at"
+
+
+@admin.register(WaitingListEntry)
+class WaitingListEntryAdmin(StatesOnlyAdmin):
+    list_display = ["mentee", "mentor", "created_at", "told_at"]
+    fields = ["mentee", "mentor", "created_at", "told_at"]

@@ -43,6 +43,10 @@ class MentorsConfig(AppConfig):
             "matchinground": ("add", "change", "delete", "view"),
             "roundpair": ("view",),
             "roundrule": ("add", "change", "delete", "view"),
+            # What pairs write stays between them: organisers see states and counts.
+            "mentorship": ("view",),
+            "mentorshiprequest": ("view",),
+            "waitinglistentry": ("view",),
         }
         EXPORTERS.append(export_mentoring)
         # Cascades (account deletion) and bulk deletes skip Model.delete().
@@ -69,4 +73,11 @@ class MentorsConfig(AppConfig):
             m2m_changed.connect(
                 matrix_changed, sender=through, weak=False, dispatch_uid=f"mentors.matrix.{through}"
             )
-        from mentors import periodic  # noqa: F401 -- registers the daily offset refresh
+        # Importing periodic registers the periodic jobs.
+        from mentors import periodic, relationships, rounds, suggest  # noqa: F401
+
+        # Mentorships take mentors' places; mentees with a mentor sit out bulk rounds;
+        # a published round's pairs become mentorships.
+        suggest.PLACES_TAKEN.append(relationships.places_taken)
+        rounds.ALREADY_MATCHED.append(relationships.mentees_with_a_mentor)
+        rounds.PUBLISHED.append(relationships.publish_round)

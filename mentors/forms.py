@@ -5,7 +5,16 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mentors import sensitive
-from mentors.models import CareerField, Language, Organisation, Profile, Report, Topic
+from mentors.models import (
+    NOTE_MAX,
+    CareerField,
+    Language,
+    Mentorship,
+    Organisation,
+    Profile,
+    Report,
+    Topic,
+)
 
 
 def no_silent_truncation(form):
@@ -236,3 +245,41 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         no_silent_truncation(self)
+
+
+class AskForm(forms.Form):
+    message = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=NOTE_MAX,
+        help_text=_("Say what you hope to work on together, and how often you would like to meet."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        no_silent_truncation(self)
+
+
+class AnswerForm(forms.Form):
+    note = forms.CharField(
+        label=_("A note for them (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        no_silent_truncation(self)
+
+
+class EndForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why are you ending it?"),
+        choices=[
+            (value, label)
+            for value, label in Mentorship.EndReason.choices
+            if value != Mentorship.EndReason.BLOCKED
+        ],
+        widget=forms.RadioSelect,
+    )

@@ -594,6 +594,7 @@ class MatchingRound(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    outcome = models.TextField(_("what publishing did"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -697,3 +698,155 @@ class RoundRule(models.Model):
             errors["mentor"] = _("One of these two has blocked the other: they cannot be paired.")
         if errors:
             raise ValidationError(errors)
+
+
+class MentorshipRequest(models.Model):
+    """A mentee asks a mentor; the mentor accepts or declines, the mentee may withdraw,
+    and an unanswered request expires."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for an answer")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        EXPIRED = "expired", _("expired")
+
+    mentee = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="requests_made")
+    mentor = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="requests_received")
+    message = models.TextField(
+        _("your message"),
+        validators=[MaxLengthValidator(NOTE_MAX)],
+        help_text=_("Say what you hope to work on together."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    response_note = models.TextField(
+        _("note"), blank=True, validators=[MaxLengthValidator(NOTE_MAX)]
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("mentoring request")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee", "mentor"],
+                condition=Q(status="pending"),
+                name="request_one_pending_per_pair",
+                violation_error_message=_("You already asked this mentor."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(mentee=models.F("mentor")), name="request_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "accepted", "declined", "withdrawn", "expired"]),
+                name="request_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentee} → {self.mentor} ({self.get_status_display()})"
+
+
+class Mentorship(models.Model):
+    """A mentor and a mentee working together, from a request or a published round."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        ENDED = "ended", _("ended")
+
+    class Origin(models.TextChoices):
+        REQUEST = "request", _("request")
+        ROUND = "round", _("matching round")
+
+    class EndReason(models.TextChoices):
+        COMPLETED = "completed", _("we reached our goals / the agreed end")
+        NOT_A_FIT = "not_a_fit", _("not a good fit")
+        NO_TIME = "no_time", _("no time any more")
+        BLOCKED = "blocked", _("one of us blocked the other")
+        OTHER = "other", _("another reason")
+
+    mentor = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="mentorships")
+    mentee = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="mentorships_as_mentee"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    origin = models.CharField(_("started from"), max_length=10, choices=Origin.choices)
+    request = models.OneToOneField(
+        MentorshipRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    round = models.ForeignKey(
+        MatchingRound, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(
+        _("why it ended"), max_length=10, choices=EndReason.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("mentorship")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentor", "mentee"],
+                condition=Q(status="active"),
+                name="mentorship_one_active_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=~Q(mentee=models.F("mentor")), name="mentorship_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="active", ended_at__isnull=True)
+                | Q(status="ended", ended_at__isnull=False),
+                name="mentorship_ended_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentor} mentoring {self.mentee}"
+
+    def get_absolute_url(self):
+        return reverse("mentors:mentorship", args=[self.pk])
+
+    def other(self, profile):
+        return self.mentee if profile.pk == self.mentor_id else self.mentor
+
+
+class WaitingListEntry(models.Model):
+    """A mentee waiting for a place with one mentor, or (mentor empty) for the next
+    bulk matching round."""
+
+    mentee = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="waiting")
+    mentor = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.CASCADE, related_name="waiting_list"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    told_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When we told them a place had opened.")
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("waiting-list place")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee", "mentor"],
+                condition=Q(mentor__isnull=False),
+                name="waiting_once_per_mentor",
+            ),
+            models.UniqueConstraint(
+                fields=["mentee"], condition=Q(mentor__isnull=True), name="waiting_once_for_rounds"
+            ),
+            models.CheckConstraint(
+                condition=~Q(mentee=models.F("mentor")), name="waiting_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentee} waiting for {self.mentor or _('the next round')}"

@@ -21,3 +21,11 @@ def refresh_utc_offsets(now):
     if changed:
         suggest.bump()
     return changed
+
+
+@periodic("expire_mentoring_requests", every=timedelta(hours=1))
+def expire_mentoring_requests(now):
+    """Close requests nobody answered in time; the mentee hears by email."""
+    from mentors.relationships import expire_requests
+
+    return expire_requests(now)

@@ -24,8 +24,8 @@ from mentors.models import Block, MatchingRound, MatchingSettings, Profile, Roun
 log = logging.getLogger(__name__)
 
 # Other apps register callables: ALREADY_MATCHED() -> set of mentee profile ids who
-# have a mentor already (left out of every cohort); PUBLISHED(round) runs inside the
-# publishing transaction and returns a message for the organiser, or None.
+# have a mentor already (left out of every cohort); PUBLISHED(round) runs in a task
+# after publishing and returns a note for the organiser (kept on the round), or None.
 ALREADY_MATCHED = []
 PUBLISHED = []
 
@@ -242,7 +242,8 @@ def _compute(round, generation):
 
 
 def publish(round, user):
-    """Publish a ready round's pairs; returns the messages PUBLISHED hooks gave."""
+    """Publish a ready round: its pairs become final, and a background task hands them
+    to whoever registered in PUBLISHED (mentorships), recording what they report."""
     with transaction.atomic():
         locked = MatchingRound.objects.select_for_update().get(pk=round.pk)
         if locked.status != MatchingRound.Status.READY:
@@ -253,7 +254,16 @@ def publish(round, user):
         locked.status = MatchingRound.Status.PUBLISHED
         locked.published_at = timezone.now()
         locked.published_by = user
-        locked.save(update_fields=["status", "published_at", "published_by"])
-        notes = [note for hook in PUBLISHED if (note := hook(locked))]
+        locked.outcome = _("Starting the mentorships…")
+        locked.save(update_fields=["status", "published_at", "published_by", "outcome"])
+        transaction.on_commit(lambda: publish_pairs.enqueue(locked.pk))
     round.refresh_from_db()
-    return notes
+
+
+@task()
+def publish_pairs(round_id):
+    """Run the PUBLISHED hooks for a published round; idempotent, so a retry after a
+    crash starts only what is missing."""
+    round = MatchingRound.objects.get(pk=round_id)
+    notes = [note for hook in PUBLISHED if (note := hook(round))]
+    MatchingRound.objects.filter(pk=round_id).update(outcome=" ".join(notes) or _("Published."))

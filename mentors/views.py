@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,9 +12,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from events.cache import public_page
+from mentors import relationships
 from mentors.directory import PAGE_SIZE, DirectoryForm, search
-from mentors.forms import OnboardingForm, ProfileForm, ReportForm, SensitiveForm
-from mentors.models import Block, Profile, Report
+from mentors.forms import (
+    AnswerForm,
+    AskForm,
+    EndForm,
+    OnboardingForm,
+    ProfileForm,
+    ReportForm,
+    SensitiveForm,
+)
+from mentors.models import (
+    Block,
+    Mentorship,
+    MentorshipRequest,
+    Profile,
+    Report,
+    WaitingListEntry,
+)
 from mentors.sensitive import MIN_GROUP
 from mentors.suggest import version as suggest_version
 
@@ -194,7 +212,11 @@ def report(request, pk):
 @login_required
 def block(request, pk):
     profile = other_profile(request, pk)
-    Block.objects.get_or_create(blocker=request.user, blocked=profile.user)
+    with transaction.atomic():
+        Block.objects.get_or_create(blocker=request.user, blocked=profile.user)
+        mine = own_profile(request.user)
+        if mine is not None:
+            relationships.blocked_now(mine, profile)
     messages.success(
         request,
         _(
@@ -219,3 +241,200 @@ def unblock(request, block_id):
     if deleted:
         messages.success(request, _("Unblocked."))
     return redirect("mentors:blocked")
+
+
+# -- Mentoring relationships ----------------------------------------------------------------
+
+
+def require_profile(request):
+    profile = own_profile(request.user)
+    if profile is None:
+        messages.info(request, _("Set up your profile first."))
+    return profile
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def ask(request, pk):
+    mentor = other_profile(request, pk)
+    mentee = require_profile(request)
+    if mentee is None:
+        return redirect("mentors:onboarding")
+    form = AskForm(request.POST or None)
+    full = relationships.places_left(mentor) <= 0
+    if request.method == "POST" and form.is_valid():
+        try:
+            relationships.ask(mentee, mentor, form.cleaned_data["message"])
+        except relationships.NoPlace as error:
+            messages.warning(request, str(error))
+            full = True
+        except relationships.NotAllowed as error:
+            messages.error(request, str(error))
+            return redirect(mentor)
+        else:
+            messages.success(
+                request,
+                _("Request sent. %(name)s will answer within %(days)d days.")
+                % {"name": mentor.display_name, "days": settings.MENTORING_REQUEST_DAYS},
+            )
+            return redirect("mentors:mentoring")
+    return render(
+        request,
+        "mentors/ask.html",
+        {"form": form, "mentor": mentor, "full": full, "mentee": mentee},
+    )
+
+
+@require_POST
+@login_required
+def wait(request, pk):
+    mentor = other_profile(request, pk)
+    mentee = require_profile(request)
+    if mentee is None:
+        return redirect("mentors:onboarding")
+    try:
+        relationships.wait_for(mentee, mentor)
+    except relationships.NotAllowed as error:
+        messages.error(request, str(error))
+        return redirect(mentor)
+    messages.success(
+        request,
+        _("You are on %(name)s's waiting list. We will email you when a place is free.")
+        % {"name": mentor.display_name},
+    )
+    return redirect("mentors:mentoring")
+
+
+@require_POST
+@login_required
+def wait_for_round(request):
+    mentee = require_profile(request)
+    if mentee is None:
+        return redirect("mentors:onboarding")
+    try:
+        relationships.wait_for(mentee)
+    except relationships.NotAllowed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("You will be included in the next matching round the organisers run.")
+        )
+    return redirect("mentors:mentoring")
+
+
+@require_POST
+@login_required
+def leave_waiting_list(request, entry_id):
+    WaitingListEntry.objects.filter(pk=entry_id, mentee__user=request.user).delete()
+    messages.success(request, _("You left the waiting list."))
+    return redirect("mentors:mentoring")
+
+
+@require_safe
+@login_required
+def mentoring(request):
+    profile = own_profile(request.user)
+    if profile is None:
+        return render(request, "mentors/mentoring.html", {"profile": None})
+    requests = MentorshipRequest.objects.select_related("mentee", "mentor")
+    mentorships = Mentorship.objects.select_related("mentee", "mentor")
+    return render(
+        request,
+        "mentors/mentoring.html",
+        {
+            "profile": profile,
+            "received": requests.filter(mentor=profile, status=MentorshipRequest.Status.PENDING),
+            "sent": requests.filter(mentee=profile)[:20],
+            "as_mentor": mentorships.filter(mentor=profile, status=Mentorship.Status.ACTIVE),
+            "as_mentee": mentorships.filter(mentee=profile, status=Mentorship.Status.ACTIVE),
+            "ended": mentorships.filter(
+                Q(mentor=profile) | Q(mentee=profile), status=Mentorship.Status.ENDED
+            )[:20],
+            "waiting": profile.waiting.select_related("mentor"),
+            "answer_form": AnswerForm(),
+            "places_left": relationships.places_left(profile) if profile.is_mentor else None,
+        },
+    )
+
+
+ANSWERS = {
+    "accept": (relationships.accept, "mentor"),
+    "decline": (relationships.decline, "mentor"),
+    "withdraw": (relationships.withdraw, "mentee"),
+}
+
+
+@require_POST
+@login_required
+def answer(request, request_id, action):
+    profile = own_profile(request.user)
+    if action not in ANSWERS or profile is None:
+        raise Http404
+    step, side = ANSWERS[action]
+    mentoring_request = get_object_or_404(
+        MentorshipRequest, pk=request_id, **{f"{side}__user": request.user}
+    )
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["note"]))
+        return redirect("mentors:mentoring")
+    try:
+        if action == "withdraw":
+            step(mentoring_request, profile)
+        else:
+            step(mentoring_request, profile, form.cleaned_data["note"])
+    except relationships.NotAllowed as error:
+        messages.error(request, str(error))
+        return redirect("mentors:mentoring")
+    done = {
+        "accept": _("Accepted: your mentorship with %(name)s has started."),
+        "decline": _("Declined. %(name)s has been told."),
+        "withdraw": _("Request withdrawn. %(name)s has been told."),
+    }[action]
+    other = mentoring_request.mentee if side == "mentor" else mentoring_request.mentor
+    messages.success(request, done % {"name": other.display_name})
+    return redirect("mentors:mentoring")
+
+
+def my_mentorship(request, pk):
+    """A mentorship the signed-in member is part of, or 404 (never a 403 that would
+    confirm it exists)."""
+    return get_object_or_404(
+        Mentorship.objects.select_related("mentor__user", "mentee__user"),
+        Q(mentor__user=request.user) | Q(mentee__user=request.user),
+        pk=pk,
+    )
+
+
+@require_safe
+@login_required
+def mentorship(request, pk):
+    pair = my_mentorship(request, pk)
+    me = pair.mentor if pair.mentor.user_id == request.user.pk else pair.mentee
+    return render(
+        request,
+        "mentors/mentorship.html",
+        {"pair": pair, "me": me, "other": pair.other(me), "end_form": EndForm()},
+    )
+
+
+@require_POST
+@login_required
+def end_mentorship(request, pk):
+    pair = my_mentorship(request, pk)
+    me = pair.mentor if pair.mentor.user_id == request.user.pk else pair.mentee
+    form = EndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose why the mentorship ends."))
+        return redirect(pair)
+    try:
+        relationships.end(pair, me, form.cleaned_data["reason"])
+    except relationships.NotAllowed as error:
+        messages.error(request, str(error))
+        return redirect(pair)
+    messages.success(
+        request,
+        _("The mentorship has ended. %(name)s has been told.")
+        % {"name": pair.other(me).display_name},
+    )
+    return redirect("mentors:mentoring")

@@ -85,6 +85,8 @@ def test_organisers_group_exists_with_exactly_its_permissions():
     expected += ["change_profile", "view_profile", "change_report", "view_report"]
     expected += ["change_matchingsettings", "view_matchingsettings"]  # the weights
     expected += ["view_roundpair"]  # proposed pairs come from the computation only
+    # Relationships: states and counts only, never what the people wrote.
+    expected += ["view_mentorship", "view_mentorshiprequest", "view_waitinglistentry"]
     assert codenames == sorted([*expected, "view_dbtaskresult"])
     sync_organisers_group()  # idempotent
     assert Group.objects.filter(name=settings.ORGANISERS_GROUP).count() == 1

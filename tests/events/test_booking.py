@@ -1,5 +1,5 @@
-import threading
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 import time_machine
@@ -8,6 +8,7 @@ from django.db import connection
 
 from events import booking
 from events.models import Event, Registration
+from tests.concurrency import run_together
 from tests.factories import PASSWORD, make_event, make_join_option, make_member
 
 S = Registration.Status
@@ -185,24 +186,10 @@ def test_register_for_a_draft_is_not_found(client, frozen):
 
 
 def race(event, users):
-    results, errors = [], []
-    barrier = threading.Barrier(len(users))
+    def register(user):
+        return booking.register(event, user).status
 
-    def run(user):
-        try:
-            barrier.wait()
-            results.append(booking.register(event, user).status)
-        except Exception as exc:  # surfaced by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(user,)) for user in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
+    return run_together([partial(register, user) for user in users])
 
 
 @on_postgres
@@ -225,20 +212,8 @@ def test_concurrent_cancellations_promote_one_person_each(frozen):
     waiting = [make_member() for _ in range(4)]
     for user in holders + waiting:
         booking.register(event, user)
-    barrier = threading.Barrier(2)
-
-    def cancel(user):
-        try:
-            barrier.wait()
-            booking.cancel(event, user)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=cancel, args=(user,)) for user in holders]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = run_together([partial(booking.cancel, event, user) for user in holders])
+    assert errors == []
     confirmed = set(event.registrations.filter(status=S.CONFIRMED).values_list("user", flat=True))
     assert confirmed == {waiting[0].pk, waiting[1].pk}
 

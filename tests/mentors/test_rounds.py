@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from mentors import rounds, sensitive
-from mentors.models import Block, MatchingRound, Profile, RoundPair, RoundRule
+from mentors.models import Block, MatchingRound, Mentorship, Profile, RoundPair, RoundRule
 from tests.factories import make_profile
 
 pytestmark = pytest.mark.django_db
@@ -256,25 +256,30 @@ def test_a_pinned_mentee_who_left_the_cohort_fails_the_round_with_a_reason(
     assert not round.pairs.exists()
 
 
-def test_publishing_asks_first_then_freezes_the_round(
-    organiser_client, crossing, django_capture_on_commit_callbacks
+def test_publishing_asks_first_then_starts_mentorships_and_freezes_the_round(
+    organiser_client, crossing, django_capture_on_commit_callbacks, mailoutbox
 ):
     round = create_round(organiser_client, django_capture_on_commit_callbacks)
-    published = []
-    rounds.PUBLISHED.append(lambda r: published.append(r.pk) or "2 mentorships started.")
-    try:
-        page = organiser_client.get(f"/admin/mentors/matchinground/{round.pk}/publish/")
-        assert "turns 2 proposed pairs into mentorships" in page.content.decode()
-        assert published == []  # looking is not publishing
+    page = organiser_client.get(f"/admin/mentors/matchinground/{round.pk}/publish/")
+    assert "turns 2 proposed pairs into mentorships" in page.content.decode()
+    assert not Mentorship.objects.exists()  # looking is not publishing
+    with django_capture_on_commit_callbacks(execute=True):
         response = organiser_client.post(f"/admin/mentors/matchinground/{round.pk}/publish/")
-        follow = organiser_client.get(response["Location"]).content.decode()
-        assert "Published January cohort: 2 pairs." in follow
-        assert "2 mentorships started." in follow
-        assert published == [round.pk]
+    follow = organiser_client.get(response["Location"]).content.decode()
+    assert "Published January cohort: 2 pairs." in follow
+    assert "2 mentorships started; both people in each were emailed." in follow
+    pairs = Mentorship.objects.values_list("mentee__display_name", "mentor__display_name")
+    assert set(pairs) == {("Xia", "Bea"), ("Yan", "Ada")}
+    assert set(Mentorship.objects.values_list("origin", "round", "status")) == {
+        ("round", round.pk, "active")
+    }
+    subjects = sorted(message.subject for message in mailoutbox)
+    assert subjects == sorted(
+        [f"You are matched with {name}" for name in ("Ada", "Bea", "Xia", "Yan")]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
         organiser_client.post(f"/admin/mentors/matchinground/{round.pk}/publish/")
-        assert published == [round.pk]  # only once
-    finally:
-        rounds.PUBLISHED.pop()
+    assert Mentorship.objects.count() == 2  # only once
     round.refresh_from_db()
     assert round.status == MatchingRound.Status.PUBLISHED and round.published_at
     assert round.published_by == organiser_client.user
@@ -292,6 +297,27 @@ def test_publishing_asks_first_then_freezes_the_round(
     assert drop.status_code == 302
     assert not RoundRule.objects.exists()
     assert MatchingRound.objects.get().name == "January cohort"
+
+
+def test_publishing_skips_pairs_whose_mentor_filled_up_meanwhile(
+    crossing, django_capture_on_commit_callbacks
+):
+    from mentors import relationships
+
+    round = MatchingRound.objects.create(name="Late")
+    with django_capture_on_commit_callbacks(execute=True):
+        rounds.start(round)
+    # Before publishing, Ada takes someone else through a request.
+    other = mentee("Zed", ["Leadership"])
+    asked = relationships.ask(other, crossing["ada"], "Hello")
+    relationships.accept(asked, crossing["ada"])
+    with django_capture_on_commit_callbacks(execute=True):
+        rounds.publish(round, None)
+    round.refresh_from_db()
+    assert "1 mentorship started; both people were emailed." in round.outcome
+    assert "1 skipped: the mentor had no place left" in round.outcome
+    assert Mentorship.objects.filter(round=round).count() == 1
+    assert Mentorship.objects.filter(mentor=crossing["ada"], status="active").count() == 1
 
 
 def test_members_cannot_reach_rounds(client, crossing):

@@ -1,0 +1,335 @@
+"""Mentoring relationships: requests, mentorships, waiting lists.
+
+Every step that gives or frees a mentor's place runs with that mentor's profile row
+locked (`select_for_update`), so two acceptances racing for the last place cannot both
+succeed, and a freed place goes to one waiting mentee at a time. On SQLite, which
+ignores row locks, the IMMEDIATE transaction mode (settings) serialises writers.
+Each step emails the other side (after the commit, through mentoring_hub.mail), never
+revealing an address: mail comes from the site.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from mentoring_hub import mail
+from mentors import suggest
+from mentors.models import (
+    Block,
+    Mentorship,
+    MentorshipRequest,
+    Profile,
+    RoundPair,
+    WaitingListEntry,
+)
+
+R = MentorshipRequest.Status
+M = Mentorship.Status
+MAX_OPEN_REQUESTS = 3  # a mentee's unanswered requests at any one time
+
+
+class NotAllowed(Exception):
+    """The step cannot be taken; the message says why, for the person who tried."""
+
+
+class NoPlace(NotAllowed):
+    """The mentor has no place left."""
+
+
+def blocked(a, b):
+    """Whether either of two profiles blocked the other."""
+    return Block.objects.filter(
+        Q(blocker=a.user_id, blocked=b.user_id) | Q(blocker=b.user_id, blocked=a.user_id)
+    ).exists()
+
+
+def places_taken(mentor_ids):
+    """{mentor profile id: active mentorships}."""
+    rows = (
+        Mentorship.objects.filter(mentor__in=mentor_ids, status=M.ACTIVE)
+        .values("mentor")
+        .annotate(n=Count("pk"))
+    )
+    return {row["mentor"]: row["n"] for row in rows}
+
+
+def places_left(mentor):
+    return max(mentor.capacity - places_taken([mentor.pk]).get(mentor.pk, 0), 0)
+
+
+def mentees_with_a_mentor():
+    return set(
+        Mentorship.objects.filter(status=M.ACTIVE).values_list("mentee_id", flat=True).distinct()
+    )
+
+
+def notify(step, recipient, *, other, context=None):
+    """Email one side of a relationship about a step (see emails/mentoring.txt)."""
+    mail.send(
+        "emails/mentoring",
+        user=recipient.user,
+        context={
+            "step": step,
+            "recipient": recipient,
+            "other": other,
+            "mentoring_url": mail.absolute_url(reverse("mentors:mentoring")),
+            **(context or {}),
+        },
+    )
+
+
+def _lock(mentor):
+    """Lock the mentor's row: every decision about their places happens under it."""
+    return Profile.objects.select_for_update().get(pk=mentor.pk)
+
+
+def _check_can_ask(mentee, mentor):
+    if not mentee.is_mentee:
+        raise NotAllowed(_("Your profile says you are not looking for a mentor."))
+    if mentee.pk == mentor.pk:
+        raise NotAllowed(_("You cannot mentor yourself."))
+    if not mentor.is_mentor or not mentor.accepting_mentees or not mentor.user.is_active:
+        raise NotAllowed(_("%(name)s is not taking new mentees.") % {"name": mentor.display_name})
+    if blocked(mentee, mentor):
+        raise NotAllowed(_("You cannot ask this mentor."))
+    if Mentorship.objects.filter(mentor=mentor, mentee=mentee, status=M.ACTIVE).exists():
+        raise NotAllowed(_("%(name)s is already your mentor.") % {"name": mentor.display_name})
+
+
+def ask(mentee, mentor, message, now=None):
+    """A mentee's request to a mentor with places left. Raises NoPlace when the mentor
+    is full (the mentee may join their waiting list instead) or NotAllowed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        mentor = _lock(mentor)
+        _check_can_ask(mentee, mentor)
+        pending = MentorshipRequest.objects.filter(mentee=mentee, status=R.PENDING)
+        if pending.filter(mentor=mentor).exists():
+            raise NotAllowed(
+                _("You already asked %(name)s; they have not answered yet.")
+                % {"name": mentor.display_name}
+            )
+        if pending.count() >= MAX_OPEN_REQUESTS:
+            raise NotAllowed(
+                _(
+                    "You have %(n)d requests waiting for an answer: withdraw one, or wait "
+                    "for an answer, before asking someone else."
+                )
+                % {"n": MAX_OPEN_REQUESTS}
+            )
+        if places_left(mentor) <= 0:
+            raise NoPlace(
+                _("%(name)s has no places free right now.") % {"name": mentor.display_name}
+            )
+        request = MentorshipRequest.objects.create(
+            mentee=mentee,
+            mentor=mentor,
+            message=message,
+            created_at=now,
+            expires_at=now + timedelta(days=settings.MENTORING_REQUEST_DAYS),
+        )
+        notify("asked", mentor, other=mentee, context={"request": request})
+    return request
+
+
+def _pending(request, profile, side):
+    """The request, locked, if `profile` is its `side` and it is still open."""
+    request = MentorshipRequest.objects.select_for_update().get(pk=request.pk)
+    if getattr(request, f"{side}_id") != profile.pk:
+        raise NotAllowed(_("This request is not yours to answer."))
+    if request.status != R.PENDING:
+        raise NotAllowed(
+            _("This request was already %(status)s.") % {"status": request.get_status_display()}
+        )
+    return request
+
+
+def accept(request, mentor, note="", now=None):
+    """The mentor accepts: a mentorship starts if they have a place left."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        mentor = _lock(mentor)
+        request = _pending(request, mentor, "mentor")
+        if now >= request.expires_at:
+            raise NotAllowed(_("This request expired before it was answered."))
+        if places_left(mentor) <= 0:
+            raise NoPlace(
+                _(
+                    "You have no places left: end a mentorship or offer more places on your "
+                    "profile before accepting."
+                )
+            )
+        if blocked(request.mentee, mentor):
+            raise NotAllowed(_("You cannot accept this request."))
+        request.status, request.response_note, request.responded_at = R.ACCEPTED, note, now
+        request.save(update_fields=["status", "response_note", "responded_at"])
+        mentorship = Mentorship.objects.create(
+            mentor=mentor,
+            mentee=request.mentee,
+            origin=Mentorship.Origin.REQUEST,
+            request=request,
+            started_at=now,
+        )
+        WaitingListEntry.objects.filter(mentee=request.mentee, mentor=mentor).delete()
+        suggest.bump()  # one place fewer
+        notify(
+            "accepted",
+            request.mentee,
+            other=mentor,
+            context={"request": request, "mentorship": mentorship},
+        )
+    return mentorship
+
+
+def decline(request, mentor, note="", now=None):
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = _pending(request, mentor, "mentor")
+        request.status, request.response_note, request.responded_at = R.DECLINED, note, now
+        request.save(update_fields=["status", "response_note", "responded_at"])
+        notify("declined", request.mentee, other=mentor, context={"request": request})
+    return request
+
+
+def withdraw(request, mentee, now=None):
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = _pending(request, mentee, "mentee")
+        request.status, request.responded_at = R.WITHDRAWN, now
+        request.save(update_fields=["status", "responded_at"])
+        notify("withdrawn", request.mentor, other=mentee, context={"request": request})
+    return request
+
+
+def expire_requests(now=None):
+    """Close requests nobody answered in time and tell the mentee. Returns how many."""
+    now = now or timezone.now()
+    expired = 0
+    due = MentorshipRequest.objects.filter(status=R.PENDING, expires_at__lte=now)
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            changed = MentorshipRequest.objects.filter(pk=pk, status=R.PENDING).update(
+                status=R.EXPIRED, responded_at=now
+            )
+            if changed:
+                request = MentorshipRequest.objects.select_related("mentee", "mentor").get(pk=pk)
+                notify(
+                    "expired", request.mentee, other=request.mentor, context={"request": request}
+                )
+                expired += 1
+    return expired
+
+
+def wait_for(mentee, mentor=None):
+    """Join `mentor`'s waiting list, or (no mentor) the list for the next bulk round."""
+    if not mentee.is_mentee:
+        raise NotAllowed(_("Your profile says you are not looking for a mentor."))
+    if mentor is not None:
+        _check_can_ask(mentee, mentor)
+    entry, _created = WaitingListEntry.objects.get_or_create(mentee=mentee, mentor=mentor)
+    return entry
+
+
+def end(mentorship, by, reason, now=None):
+    """End a mentorship (either side); the freed place is offered to the first mentee
+    waiting for this mentor, who is told by email."""
+    now = now or timezone.now()
+    if reason not in Mentorship.EndReason.values:
+        raise NotAllowed(_("Choose why the mentorship ends."))
+    with transaction.atomic():
+        mentor = _lock(mentorship.mentor)
+        mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+        if by.pk not in (mentorship.mentor_id, mentorship.mentee_id):
+            raise NotAllowed(_("This mentorship is not yours."))
+        if mentorship.status != M.ACTIVE:
+            raise NotAllowed(_("This mentorship has already ended."))
+        mentorship.status, mentorship.ended_at, mentorship.end_reason = M.ENDED, now, reason
+        mentorship.save(update_fields=["status", "ended_at", "end_reason"])
+        suggest.bump()  # a place is free again
+        other = mentorship.other(by)
+        if reason != Mentorship.EndReason.BLOCKED:
+            notify("ended", other, other=by, context={"mentorship": mentorship})
+        offer_freed_place(mentor, now)
+    return mentorship
+
+
+def offer_freed_place(mentor, now):
+    """Tell the first mentee waiting for `mentor` (and not yet told) that a place is
+    free: they still ask, and the mentor still answers."""
+    if not mentor.accepting_mentees or places_left(mentor) <= 0:
+        return None
+    entry = (
+        WaitingListEntry.objects.select_for_update()
+        .filter(mentor=mentor, told_at__isnull=True, mentee__user__is_active=True)
+        .select_related("mentee")
+        .first()
+    )
+    if entry is not None:
+        entry.told_at = now
+        entry.save(update_fields=["told_at"])
+        notify("place_open", entry.mentee, other=mentor)
+    return entry
+
+
+def blocked_now(blocker_profile, blocked_profile, now=None):
+    """After a block: close open requests between the two and end their mentorship."""
+    now = now or timezone.now()
+    pair = Q(mentee=blocker_profile, mentor=blocked_profile) | Q(
+        mentee=blocked_profile, mentor=blocker_profile
+    )
+    MentorshipRequest.objects.filter(pair, status=R.PENDING).update(
+        status=R.WITHDRAWN, responded_at=now
+    )
+    WaitingListEntry.objects.filter(pair).delete()
+    for mentorship in Mentorship.objects.filter(pair, status=M.ACTIVE):
+        end(mentorship, blocker_profile, Mentorship.EndReason.BLOCKED, now)
+
+
+def publish_round(round):
+    """Turn a published round's pairs into mentorships, best pairs first, each within
+    the mentor's places at this moment; tell both people. Returns a note for the
+    organiser saying what was skipped and why."""
+    started = skipped_full = skipped_existing = skipped_blocked = 0
+    pairs = RoundPair.objects.filter(round=round).select_related("mentee__user", "mentor__user")
+    for pair in pairs.order_by("-pinned", "-score", "pk"):
+        with transaction.atomic():
+            mentor = _lock(pair.mentor)
+            if Mentorship.objects.filter(
+                mentor=mentor, mentee=pair.mentee, status=M.ACTIVE
+            ).exists():
+                skipped_existing += 1
+                continue
+            if blocked(pair.mentee, mentor) or not pair.mentee.user.is_active:
+                skipped_blocked += 1
+                continue
+            if places_left(mentor) <= 0:
+                skipped_full += 1
+                continue
+            mentorship = Mentorship.objects.create(
+                mentor=mentor, mentee=pair.mentee, origin=Mentorship.Origin.ROUND, round=round
+            )
+            WaitingListEntry.objects.filter(mentee=pair.mentee, mentor__isnull=True).delete()
+            context = {"mentorship": mentorship, "reasons": pair.reasons}
+            notify("matched", pair.mentee, other=mentor, context=context)
+            notify("matched", mentor, other=pair.mentee, context=context)
+            started += 1
+    suggest.bump()
+    note = ngettext(
+        "%(n)d mentorship started; both people were emailed.",
+        "%(n)d mentorships started; both people in each were emailed.",
+        started,
+    ) % {"n": started}
+    skipped = []
+    if skipped_full:
+        skipped.append(_("%(n)d skipped: the mentor had no place left") % {"n": skipped_full})
+    if skipped_existing:
+        skipped.append(_("%(n)d skipped: already together") % {"n": skipped_existing})
+    if skipped_blocked:
+        skipped.append(_("%(n)d skipped: a block or a closed account") % {"n": skipped_blocked})
+    return " ".join([note, *(s + "." for s in skipped)])
