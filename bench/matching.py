@@ -35,7 +35,7 @@ def peak_mib():
 
 from mentors.matching import Matrix, Person, Weights, assign, edges_for, greedy, total_score
 
-def cohort(n_mentees, n_mentors, fields=80, topics=40, seed=7):
+def cohort(n_mentees, n_mentors, fields=80, topics=40, must="career_field", seed=7):
     rng = random.Random(seed)
     offsets = [-600, -480, -420, -360, -300, -240, 0, 60, 540]
     langs = ["en", "es", "fr", "de", "tl"]
@@ -49,7 +49,7 @@ def cohort(n_mentees, n_mentors, fields=80, topics=40, seed=7):
             languages=frozenset(rng.sample(langs, rng.randint(1, 2))),
             formats=frozenset(rng.sample(formats, rng.randint(1, 3))),
             utc_offset=rng.choice(offsets),
-            must=frozenset() if mentor else frozenset({{"career_field"}}),
+            must=frozenset() if mentor else frozenset({{must}}),
             capacity=rng.randint(1, 5) if mentor else 0,
         )
     mentors = [person(100_000 + j, True) for j in range(n_mentors)]
@@ -57,7 +57,13 @@ def cohort(n_mentees, n_mentors, fields=80, topics=40, seed=7):
     return mentees, mentors
 
 phase = {phase!r}
-mentees, mentors = cohort({mentees}, {mentors})
+if phase == "connected":
+    # Must share a goal, from 400 topics: again about 50 eligible mentors each, but
+    # one connected graph, so the assignment cannot be split into smaller problems.
+    mentees, mentors = cohort({mentees}, {mentors}, topics=400, must="topics")
+    phase = "assign"
+else:
+    mentees, mentors = cohort({mentees}, {mentors})
 matrix = Matrix(mentors, Weights())
 out = {{}}
 if phase == "assign":
@@ -163,6 +169,7 @@ def main():
     parser.add_argument("--mentors", type=int, default=4_000)
     args = parser.parse_args()
     result = run("assign", args.mentees, args.mentors)
+    connected = run("connected", args.mentees, args.mentors)
     scored = run("score", args.mentees, args.mentors)
     loss = (result["optimum"] - result["greedy"]) / result["optimum"] * 100
     print(
@@ -179,6 +186,13 @@ def main():
         f"matching: greedy best-first baseline {result['greedy_s']:.2f} s, total "
         f"{result['greedy']:,.1f}, {result['greedy_matched']:,} matched: "
         f"{loss:.2f}% below the optimum"
+    )
+    loss_connected = (connected["optimum"] - connected["greedy"]) / connected["optimum"] * 100
+    print(
+        f"matching: one connected cohort (must share a goal; {connected['edges']:,} pairs): "
+        f"optimal assignment {connected['assign_s']:.2f} s, peak memory +"
+        f"{connected['assign_mib']:.0f} MiB; greedy {connected['greedy_s']:.2f} s, "
+        f"{loss_connected:.2f}% below the optimum"
     )
     suggest = run("suggest", 200, 5_000)
     print(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.sparse import csr_array
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
 TOPIC_CAP = 3  # shared topics beyond three add nothing more
 
@@ -345,6 +345,27 @@ def assign(edges, capacities, pins=()):
     edges, capacities, result = _apply_pins(edges, capacities, pins)
     if not len(edges):
         return result
+    top = float(edges.scores.max())
+    # Groups of people with no allowed pair between them (a must-match career field
+    # splits a cohort into one group per field) are independent problems: solved
+    # apart, each is far smaller, and the sum of their optima is the optimum.
+    mentees, row = np.unique(edges.mentees, return_inverse=True)
+    mentors, col = np.unique(edges.mentors, return_inverse=True)
+    size = len(mentees) + len(mentors)
+    links = csr_array((np.ones(len(edges)), (row, len(mentees) + col)), shape=(size, size))
+    count, labels = connected_components(links, directed=False)
+    group = labels[row]
+    order = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(count + 1))
+    for k in range(count):
+        part = order[bounds[k] : bounds[k + 1]]
+        if len(part):
+            result.update(_assign_connected(edges.keep(part), capacities, top))
+    return result
+
+
+def _assign_connected(edges, capacities, top):
+    """`assign` for one connected group (see there): the capacity-expanded graph."""
     mentees, row = np.unique(edges.mentees, return_inverse=True)
     mentors, mentor_col = np.unique(edges.mentors, return_inverse=True)
     places = np.array([capacities[int(m)] for m in mentors], dtype=np.int64)
@@ -354,7 +375,6 @@ def assign(edges, capacities, pins=()):
     rows = np.repeat(row, repeats)
     within = np.arange(repeats.sum()) - np.repeat(np.cumsum(repeats) - repeats, repeats)
     cols = np.repeat(first[mentor_col], repeats) + within
-    top = float(edges.scores.max())
     costs = np.repeat(top - edges.scores + 1, repeats)
     n = len(mentees)
     graph = csr_array(
@@ -367,9 +387,10 @@ def assign(edges, capacities, pins=()):
     matched_rows, matched_cols = min_weight_full_bipartite_matching(graph)
     owner = np.repeat(mentors, places)
     real = matched_cols < slots
-    for r, c in zip(matched_rows[real], matched_cols[real], strict=True):
-        result[int(mentees[r])] = int(owner[c])
-    return result
+    return {
+        int(mentees[r]): int(owner[c])
+        for r, c in zip(matched_rows[real], matched_cols[real], strict=True)
+    }
 
 
 def greedy(edges, capacities, pins=()):
