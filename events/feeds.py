@@ -224,11 +224,18 @@ def feed_json(request):
     return response
 
 
+# Other apps add entries to personal feeds: objects with stamp(user) -> str (part of
+# the ETag; changes when their entries change) and entries(user) -> [(bytes, zone, year)].
+PERSONAL_PARTS = []
+
+
 def personal_etag(request, token):
-    owner = FeedToken.objects.filter(token=token).values_list("user_id", flat=True).first()
-    if owner is None:
+    feed_token = FeedToken.objects.filter(token=token).select_related("user").first()
+    if feed_token is None:
         return None
-    return f"me-{schedule_cache.version()}-{owner}-{translation.get_language()}"
+    parts = "-".join(part.stamp(feed_token.user) for part in PERSONAL_PARTS)
+    owner = feed_token.user_id
+    return f"me-{schedule_cache.version()}-{owner}-{parts}-{translation.get_language()}"
 
 
 @require_safe
@@ -255,6 +262,7 @@ def personal_feed(request, token):
         show_join=lambda row: True,
         join_url=lambda row: f"{join_prefix}{row['slug']}/join",
         key=f"personal/{user.pk}",
+        extra=[entry for part in PERSONAL_PARTS for entry in part.entries(user)],
     )
     return calendar_response(body, "my-sessions.ics", last_modified_of(rows))
 

@@ -155,14 +155,15 @@ def stamp(row, *, site_url, show_join, join_url):
     )
 
 
-def feed(rows, load, *, site_url, name, description="", show_join, join_url=None, key=""):
+def feed(rows, load, *, site_url, name, description="", show_join, join_url=None, key="", extra=()):
     """A whole feed.
 
     `rows` are the sessions as plain values (pk, sequence, updated_at, starts_on,
     time_tbd, time_zone, join_audience), in order; `load(pks)` returns {pk: Event}
     (join options, campaign and host loaded) for the sessions whose stored VEVENT is
     out of date, so an unchanged session costs no model instance and no serialisation.
-    `show_join(row)` and `join_url(row)` decide what each reader may see.
+    `show_join(row)` and `join_url(row)` decide what each reader may see. `extra` are
+    other serialised VEVENTs for the same calendar, as (bytes, zone, year).
     """
     variant = "personal" if join_url else "public"
     wanted = []
@@ -194,6 +195,10 @@ def feed(rows, load, *, site_url, name, description="", show_join, join_url=None
         years.add(row["starts_on"].year)
         if not row["time_tbd"]:
             zones.add(row["time_zone"])
+    for data, zone, year in extra:
+        entries.append(data)
+        zones.add(zone)
+        years.add(year)
     counts = {}
     for row in rows:
         if not row["time_tbd"]:

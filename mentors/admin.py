@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Avg, Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from mentors import rounds, sensitive, suggest
-from mentors.forms import ProfileForm
+from mentors.forms import CONTACT_FIELDS, ProfileForm
 from mentors.models import (
     CareerField,
+    CloseOut,
+    FitAnswer,
     Language,
     MatchingRound,
     MatchingSettings,
@@ -99,7 +101,7 @@ class ProfileAdmin(admin.ModelAdmin):
     list_select_related = ["career_field"]
     # Everything a member fills in is theirs: organisers read it and may only hide a
     # profile or stop it taking mentees.
-    fields = ["user", *ProfileForm.Meta.fields]
+    fields = ["user", *(f for f in ProfileForm.Meta.fields if f not in CONTACT_FIELDS)]
     readonly_fields = [f for f in fields if f not in ("accepting_mentees", "visibility")]
     actions = ["hide_profiles"]
 
@@ -487,6 +489,23 @@ class MentorshipRequestAdmin(StatesOnlyAdmin):
 
 @admin.register(Mentorship)
 class MentorshipAdmin(StatesOnlyAdmin):
+    change_list_template = "admin/mentors/mentorship/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.outcomes_view)
+        return [path("outcomes/", view, name="mentors_mentorship_outcomes"), *super().get_urls()]
+
+    def outcomes_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("How mentorships went: totals only"),
+            "opts": self.model._meta,
+            **outcomes(),
+        }
+        return TemplateResponse(request, "admin/mentors/mentorship/outcomes.html", context)
+
     list_display = ["mentor", "mentee", "status", "origin", "started_at", "ended_at", "end_reason"]
     list_filter = ["status", "origin", "end_reason"]
     fields = [
@@ -506,3 +525,40 @@ class MentorshipAdmin(StatesOnlyAdmin):
 class WaitingListEntryAdmin(StatesOnlyAdmin):
     list_display = ["mentee", "mentor", "created_at", "told_at"]
     fields = ["mentee", "mentor", "created_at", "told_at"]
+
+
+def outcomes():
+    """Totals organisers may see: states, reasons for ending, fit answers and close-out
+    feedback, the feedback only once at least MIN_GROUP people gave it."""
+    states = dict(
+        Mentorship.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    reasons = Mentorship.objects.filter(status=Mentorship.Status.ENDED)
+    reasons = dict(reasons.values_list("end_reason").annotate(n=Count("pk")))
+    fit = dict(FitAnswer.objects.values_list("good_fit").annotate(n=Count("pk")))
+    feedback = CloseOut.objects.aggregate(
+        n=Count("pk"),
+        mean=Avg("rating"),
+        recommend=Count("pk", filter=Q(would_recommend=True)),
+    )
+    enough = feedback["n"] >= sensitive.MIN_GROUP
+    return {
+        "states": [(label, states.get(value, 0)) for value, label in Mentorship.Status.choices],
+        "reasons": [
+            (label, reasons.get(value, 0)) for value, label in Mentorship.EndReason.choices
+        ],
+        "fit": {"yes": fit.get(True, 0), "no": fit.get(False, 0)},
+        "feedback_count": feedback["n"],
+        "min_group": sensitive.MIN_GROUP,
+        "feedback": {
+            "mean": round(feedback["mean"], 1),
+            "recommend": round(100 * feedback["recommend"] / feedback["n"]),
+            "ratings": [(n, CloseOut.objects.filter(rating=n).count()) for n in range(1, 6)],
+            "goals": [
+                (label, CloseOut.objects.filter(goals_met=value).count())
+                for value, label in CloseOut.GoalsMet.choices
+            ],
+        }
+        if enough
+        else None,
+    }

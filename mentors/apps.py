@@ -81,3 +81,8 @@ class MentorsConfig(AppConfig):
         suggest.PLACES_TAKEN.append(relationships.places_taken)
         rounds.ALREADY_MATCHED.append(relationships.mentees_with_a_mentor)
         rounds.PUBLISHED.append(relationships.publish_round)
+        # Mentoring meetings join each person's private calendar feed.
+        from events.feeds import PERSONAL_PARTS
+        from mentors import meeting_feed
+
+        PERSONAL_PARTS.append(meeting_feed)

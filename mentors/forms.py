@@ -24,6 +24,10 @@ def no_silent_truncation(form):
         field.widget.attrs.pop("maxlength", None)
 
 
+# Shown only to the member's mentors and mentees; never in the admin.
+CONTACT_FIELDS = ["share_email", "phone", "contact_note"]
+
+
 def time_zone_choices():
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
@@ -98,6 +102,7 @@ class ProfileForm(forms.ModelForm):
             "accepting_mentees",
             "visibility",
             "must_match",
+            *CONTACT_FIELDS,
         ]
         widgets = {
             "role": forms.RadioSelect,

@@ -199,6 +199,17 @@ class Profile(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)],
     )
     accepting_mentees = models.BooleanField(_("accepting new mentees"), default=True)
+    # Contact details: shown only to the people in a mentorship with this person.
+    share_email = models.BooleanField(
+        _("show my email address to my mentors and mentees"), default=False
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    contact_note = models.CharField(
+        _("other ways to reach me"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example a Teams or Signal name. Only your mentors and mentees see it."),
+    )
     visibility = models.CharField(
         _("who can see my profile"),
         max_length=10,
@@ -850,3 +861,206 @@ class WaitingListEntry(models.Model):
 
     def __str__(self):
         return f"{self.mentee} waiting for {self.mentor or _('the next round')}"
+
+
+MESSAGE_MAX = 2000
+
+
+class Message(models.Model):
+    """A message between the two people of a mentorship. Only they read it."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(_("message"), validators=[MaxLengthValidator(MESSAGE_MAX)])
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self):
+        return f"{self.sender} at {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class Agreement(models.Model):
+    """What the two agree at the start; in force once both have confirmed this text.
+    Any change clears the other side's confirmation."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", _("every week")
+        FORTNIGHTLY = "fortnightly", _("every two weeks")
+        MONTHLY = "monthly", _("every month")
+        AS_NEEDED = "as_needed", _("when either of us asks")
+
+    mentorship = models.OneToOneField(
+        Mentorship, on_delete=models.CASCADE, related_name="agreement"
+    )
+    expectations = models.TextField(
+        _("what we expect of each other"), validators=[MaxLengthValidator(MESSAGE_MAX)]
+    )
+    frequency = models.CharField(_("how often we meet"), max_length=12, choices=Frequency.choices)
+    meeting_format = models.CharField(
+        _("how we meet"), max_length=10, choices=Profile.Format.choices
+    )
+    confidentiality = models.TextField(
+        _("what stays between us"),
+        validators=[MaxLengthValidator(NOTE_MAX)],
+        default=_("What we discuss stays between us unless someone is at risk of harm."),
+    )
+    ends_on = models.DateField(_("we review or end it on"), null=True, blank=True)
+    mentor_confirmed_at = models.DateTimeField(null=True, blank=True)
+    mentee_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Counts changes: a confirmation names the version its author read.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Agreement of {self.mentorship}"
+
+    @property
+    def confirmed(self):
+        return bool(self.mentor_confirmed_at and self.mentee_confirmed_at)
+
+
+class Goal(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("not started")
+        DOING = "doing", _("in progress")
+        DONE = "done", _("done")
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(_("goal"), max_length=200)
+    next_steps = models.TextField(
+        _("next steps"), blank=True, validators=[MaxLengthValidator(NOTE_MAX)]
+    )
+    status = models.CharField(
+        _("status"), max_length=5, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "doing", "done"]), name="goal_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Meeting(models.Model):
+    """A meeting the pair schedules; it appears in both personal calendar feeds."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="meetings")
+    starts_at = models.DateTimeField(_("starts"))
+    minutes = models.PositiveSmallIntegerField(
+        _("length (minutes)"),
+        default=60,
+        validators=[MinValueValidator(15), MaxValueValidator(480)],
+    )
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    format = models.CharField(_("how"), max_length=10, choices=Profile.Format.choices)
+    where = models.CharField(
+        _("where or link"),
+        max_length=300,
+        blank=True,
+        help_text=_("A meeting link, a phone number or a place. Only the two of you see it."),
+    )
+    created_by = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    cancelled = models.BooleanField(default=False)
+    sequence = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=15, minutes__lte=480), name="meeting_length_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentorship} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self):
+        from datetime import timedelta
+
+        return self.starts_at + timedelta(minutes=self.minutes)
+
+
+class CheckIn(models.Model):
+    """How it is going: a dated note and a mood, private to the pair."""
+
+    class Mood(models.IntegerChoices):
+        STUCK = 1, _("stuck")
+        SLOW = 2, _("slow going")
+        OK = 3, _("steady")
+        GOOD = 4, _("good progress")
+        GREAT = 5, _("great")
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="checkins")
+    author = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    on = models.DateField(_("date"), default=timezone.localdate)
+    notes = models.TextField(_("notes"), validators=[MaxLengthValidator(MESSAGE_MAX)])
+    mood = models.PositiveSmallIntegerField(_("how it is going"), choices=Mood.choices)
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(mood__gte=1, mood__lte=5), name="checkin_mood"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.on}"
+
+
+class FitAnswer(models.Model):
+    """After the first meeting, each side answers "is this a good fit?"."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="fit")
+    author = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    good_fit = models.BooleanField()
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mentorship", "author"], name="fit_once_each"),
+        ]
+
+    def __str__(self):
+        return f"{self.author}: {'good fit' if self.good_fit else 'not a fit'}"
+
+
+class CloseOut(models.Model):
+    """Feedback when a mentorship ends. Organisers see only totals over many."""
+
+    class GoalsMet(models.TextChoices):
+        YES = "yes", _("yes")
+        PARTLY = "partly", _("partly")
+        NO = "no", _("no")
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="closeouts")
+    author = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    rating = models.PositiveSmallIntegerField(
+        _("how worthwhile was it?"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        help_text=_("1 not at all, 5 very."),
+    )
+    goals_met = models.CharField(
+        _("did you reach your goals?"), max_length=6, choices=GoalsMet.choices
+    )
+    would_recommend = models.BooleanField(_("would you recommend mentoring here to a friend?"))
+    given_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mentorship", "author"], name="closeout_once_each"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="closeout_rating"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Feedback from {self.author}"

@@ -21,9 +21,14 @@ from django.utils.translation import ngettext
 from mentoring_hub import mail
 from mentors import suggest
 from mentors.models import (
+    Agreement,
     Block,
+    CloseOut,
+    FitAnswer,
+    Meeting,
     Mentorship,
     MentorshipRequest,
+    Message,
     Profile,
     RoundPair,
     WaitingListEntry,
@@ -333,3 +338,138 @@ def publish_round(round):
     if skipped_blocked:
         skipped.append(_("%(n)d skipped: a block or a closed account") % {"n": skipped_blocked})
     return " ".join([note, *(s + "." for s in skipped)])
+
+
+# -- Inside a mentorship ---------------------------------------------------------------------
+
+
+def side(mentorship, profile):
+    """ "mentor" or "mentee": which side `profile` is on (NotAllowed if neither)."""
+    if profile.pk == mentorship.mentor_id:
+        return "mentor"
+    if profile.pk == mentorship.mentee_id:
+        return "mentee"
+    raise NotAllowed(_("This mentorship is not yours."))
+
+
+def _active(mentorship, profile):
+    side(mentorship, profile)
+    if mentorship.status != M.ACTIVE:
+        raise NotAllowed(_("This mentorship has ended."))
+
+
+def send_message(mentorship, sender, body, now=None):
+    """A message to the other side, who is emailed a notice with a link (from the
+    site: neither address is shown to the other)."""
+    _active(mentorship, sender)
+    message = Message.objects.create(
+        mentorship=mentorship, sender=sender, body=body, sent_at=now or timezone.now()
+    )
+    notify(
+        "message",
+        mentorship.other(sender),
+        other=sender,
+        context={"mentorship_url": mail.absolute_url(mentorship.get_absolute_url())},
+    )
+    return message
+
+
+def save_agreement(mentorship, author, **fields):
+    """Write the agreement; the author's confirmation stands, the other side's is
+    cleared, since they have not seen this text."""
+    _active(mentorship, author)
+    now = timezone.now()
+    mine = f"{side(mentorship, author)}_confirmed_at"
+    theirs = "mentee_confirmed_at" if mine == "mentor_confirmed_at" else "mentor_confirmed_at"
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().filter(mentorship=mentorship).first()
+        agreement = agreement or Agreement(mentorship=mentorship, version=0)
+        for name, value in {**fields, mine: now, theirs: None}.items():
+            setattr(agreement, name, value)
+        agreement.version += 1
+        agreement.save()
+    notify("agreement", mentorship.other(author), other=author)
+    return agreement
+
+
+def confirm_agreement(mentorship, profile, seen):
+    """Confirm the agreement as it stood when `profile` read it (`seen`, its version):
+    a change made meanwhile is not confirmed unseen."""
+    _active(mentorship, profile)
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().filter(mentorship=mentorship).first()
+        if agreement is None:
+            raise NotAllowed(_("There is no agreement to confirm yet."))
+        if str(agreement.version) != str(seen):
+            raise NotAllowed(_("The agreement changed while you were reading it: read it again."))
+        Agreement.objects.filter(pk=agreement.pk).update(
+            **{f"{side(mentorship, profile)}_confirmed_at": timezone.now()}
+        )
+
+
+def first_meeting_passed(mentorship, now=None):
+    now = now or timezone.now()
+    return mentorship.meetings.filter(cancelled=False, starts_at__lte=now).exists()
+
+
+def answer_fit(mentorship, profile, good_fit, now=None):
+    """ "Is this a good fit?" after the first meeting. No ends the mentorship kindly
+    and puts the mentee back in line for matching."""
+    now = now or timezone.now()
+    _active(mentorship, profile)
+    if not first_meeting_passed(mentorship, now):
+        raise NotAllowed(_("You can answer after your first meeting."))
+    answer, created = FitAnswer.objects.get_or_create(
+        mentorship=mentorship,
+        author=profile,
+        defaults={"good_fit": good_fit, "answered_at": now},
+    )
+    if not created:
+        raise NotAllowed(_("You already answered."))
+    if not good_fit:
+        end(mentorship, profile, Mentorship.EndReason.NOT_A_FIT, now)
+        if not Mentorship.objects.filter(mentee=mentorship.mentee, status=M.ACTIVE).exists():
+            WaitingListEntry.objects.get_or_create(mentee=mentorship.mentee, mentor=None)
+    return answer
+
+
+def close_out(mentorship, profile, **fields):
+    side(mentorship, profile)
+    if mentorship.status != M.ENDED:
+        raise NotAllowed(_("Feedback opens when the mentorship ends."))
+    closeout, created = CloseOut.objects.get_or_create(
+        mentorship=mentorship, author=profile, defaults=fields
+    )
+    if not created:
+        raise NotAllowed(_("You already gave your feedback. Thank you."))
+    return closeout
+
+
+def schedule_meeting(mentorship, author, **fields):
+    _active(mentorship, author)
+    meeting = Meeting.objects.create(mentorship=mentorship, created_by=author, **fields)
+    notify(
+        "meeting",
+        mentorship.other(author),
+        other=author,
+        context={
+            "meeting": meeting,
+            "mentorship_url": mail.absolute_url(mentorship.get_absolute_url()),
+        },
+    )
+    return meeting
+
+
+def cancel_meeting(meeting, profile):
+    _active(meeting.mentorship, profile)
+    if meeting.cancelled:
+        raise NotAllowed(_("This meeting is already cancelled."))
+    Meeting.objects.filter(pk=meeting.pk).update(
+        cancelled=True, sequence=meeting.sequence + 1, updated_at=timezone.now()
+    )
+    notify(
+        "meeting_cancelled",
+        meeting.mentorship.other(profile),
+        other=profile,
+        context={"meeting": meeting},
+    )

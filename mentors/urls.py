@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentors import views
+from mentors import views, workspace
 
 app_name = "mentors"
 urlpatterns = [
@@ -19,7 +19,25 @@ urlpatterns = [
         name="leave_waiting_list",
     ),
     path("me/mentoring/requests/<int:request_id>/<slug:action>", views.answer, name="answer"),
-    path("me/mentoring/<int:pk>/", views.mentorship, name="mentorship"),
+    path("me/mentoring/<int:pk>/", workspace.mentorship, name="mentorship"),
+    path("me/mentoring/<int:pk>/message", workspace.send_message, name="send_message"),
+    path("me/mentoring/<int:pk>/agreement", workspace.save_agreement, name="save_agreement"),
+    path(
+        "me/mentoring/<int:pk>/agreement/confirm",
+        workspace.confirm_agreement,
+        name="confirm_agreement",
+    ),
+    path("me/mentoring/<int:pk>/goals", workspace.add_goal, name="add_goal"),
+    path("me/mentoring/<int:pk>/goals/<int:goal_id>", workspace.update_goal, name="update_goal"),
+    path("me/mentoring/<int:pk>/meetings", workspace.schedule_meeting, name="schedule_meeting"),
+    path(
+        "me/mentoring/<int:pk>/meetings/<int:meeting_id>/cancel",
+        workspace.cancel_meeting,
+        name="cancel_meeting",
+    ),
+    path("me/mentoring/<int:pk>/checkins", workspace.add_checkin, name="add_checkin"),
+    path("me/mentoring/<int:pk>/fit", workspace.answer_fit, name="answer_fit"),
+    path("me/mentoring/<int:pk>/feedback", workspace.close_out, name="close_out"),
     path("me/mentoring/<int:pk>/end", views.end_mentorship, name="end_mentorship"),
     path("me/welcome/", views.onboarding, name="onboarding"),
     path("me/profile/", views.edit_profile, name="edit_profile"),

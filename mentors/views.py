@@ -396,33 +396,12 @@ def answer(request, request_id, action):
     return redirect("mentors:mentoring")
 
 
-def my_mentorship(request, pk):
-    """A mentorship the signed-in member is part of, or 404 (never a 403 that would
-    confirm it exists)."""
-    return get_object_or_404(
-        Mentorship.objects.select_related("mentor__user", "mentee__user"),
-        Q(mentor__user=request.user) | Q(mentee__user=request.user),
-        pk=pk,
-    )
-
-
-@require_safe
-@login_required
-def mentorship(request, pk):
-    pair = my_mentorship(request, pk)
-    me = pair.mentor if pair.mentor.user_id == request.user.pk else pair.mentee
-    return render(
-        request,
-        "mentors/mentorship.html",
-        {"pair": pair, "me": me, "other": pair.other(me), "end_form": EndForm()},
-    )
-
-
 @require_POST
 @login_required
 def end_mentorship(request, pk):
-    pair = my_mentorship(request, pk)
-    me = pair.mentor if pair.mentor.user_id == request.user.pk else pair.mentee
+    from mentors.workspace import mine
+
+    pair, me = mine(request, pk)
     form = EndForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose why the mentorship ends."))

@@ -38,3 +38,10 @@ def organiser_client(client, db):
     assert response.status_code == 302, "two-factor log-in failed"
     client.user = organiser
     return client
+
+
+@pytest.fixture
+def deliver(django_capture_on_commit_callbacks):
+    """Run the after-commit work (email delivery, tasks) of whatever happens inside:
+    `with deliver(): ...`."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -105,3 +105,12 @@ def make_profile(user=None, **kwargs):
     for kind, (value, use) in attributes.items():
         profile.set_sensitive(kind, value, use)
     return profile
+
+
+def signed_in(profile):
+    """A new client signed in as the owner of `profile`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(profile.user)
+    return client

@@ -24,12 +24,6 @@ def frozen():
         yield
 
 
-@pytest.fixture
-def deliver(django_capture_on_commit_callbacks):
-    """Run the after-commit email deliveries of whatever happens inside."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 @pytest.mark.django_db
 def test_register_gives_a_place_and_emails_once(frozen, deliver):
     event, member = make_event(title="Kick-off", capacity=10), make_member()

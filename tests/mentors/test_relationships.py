@@ -20,7 +20,7 @@ from mentors.models import (
     WaitingListEntry,
 )
 from tests.concurrency import run_together
-from tests.factories import make_member, make_profile
+from tests.factories import make_member, make_profile, signed_in
 
 pytestmark = pytest.mark.django_db
 S = MentorshipRequest.Status
@@ -36,18 +36,6 @@ def mentee(name="Mia", **kwargs):
 def mentor(name="Max", **kwargs):
     kwargs.setdefault("capacity", 1)
     return make_profile(display_name=name, **kwargs)
-
-
-@pytest.fixture
-def deliver(django_capture_on_commit_callbacks):
-    """Run the after-commit email deliveries of whatever happens inside."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def signed_in(profile):
-    client = Client()
-    client.force_login(profile.user)
-    return client
 
 
 def messages_of(response):

@@ -1,0 +1,68 @@
+"""Mentoring meetings in each person's private calendar feed (events/feeds.py).
+
+Both people of a mentorship see its meetings; a cancelled meeting stays in the feed as
+STATUS:CANCELLED with a higher SEQUENCE, so calendars remove it. Meetings from more
+than 90 days ago are left out. Every component is built by icalendar.
+"""
+
+import zoneinfo
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Event as VEvent
+
+from events import ics
+from mentors.models import Meeting
+
+KEEP = timedelta(days=90)
+
+
+def meetings_of(user):
+    return Meeting.objects.filter(
+        Q(mentorship__mentor__user=user) | Q(mentorship__mentee__user=user),
+        starts_at__gte=timezone.now() - KEEP,
+    )
+
+
+def stamp(user):
+    """Changes whenever a meeting in this person's feed changes (for the ETag)."""
+    found = meetings_of(user).aggregate(
+        n=Count("pk"), last=Max("updated_at"), changes=Sum("sequence")
+    )
+    last = found["last"].timestamp() if found["last"] else 0
+    return f"m{found['n']}-{found['changes'] or 0}-{last}"
+
+
+def vevent(meeting, user):
+    pair = meeting.mentorship
+    other = pair.mentee if pair.mentor.user_id == user.pk else pair.mentor
+    zone = zoneinfo.ZoneInfo(meeting.time_zone)
+    page = settings.SITE_URL + pair.get_absolute_url()
+    component = VEvent()
+    component.add("UID", f"meeting-{meeting.pk}@{ics.UID_DOMAIN}")
+    summary = _("Mentoring: %(name)s") % {"name": other.display_name}
+    if meeting.cancelled:
+        summary = _("Cancelled: %(title)s") % {"title": summary}
+    component.add("SUMMARY", summary)
+    component.add("DTSTART", meeting.starts_at.astimezone(zone))
+    component.add("DTEND", meeting.ends_at.astimezone(zone))
+    component.add("DTSTAMP", meeting.updated_at)
+    component.add("LAST-MODIFIED", meeting.updated_at)
+    component.add("SEQUENCE", meeting.sequence)
+    component.add("STATUS", "CANCELLED" if meeting.cancelled else "CONFIRMED")
+    component.add("LOCATION", meeting.where or meeting.get_format_display())
+    component.add("DESCRIPTION", f"{meeting.get_format_display()}\n{page}")
+    component.add("URL", page)
+    return component
+
+
+def entries(user):
+    """[(serialised VEVENT, zone, year)] of this person's meetings."""
+    meetings = meetings_of(user).select_related("mentorship__mentor", "mentorship__mentee")
+    return [
+        (vevent(meeting, user).to_ical(), meeting.time_zone, meeting.starts_at.year)
+        for meeting in meetings
+    ]
