@@ -13,13 +13,16 @@ from django.utils.translation import ngettext
 
 from mentors import rounds, sensitive, suggest
 from mentors.forms import CONTACT_FIELDS, ProfileForm
+from mentors.groups import PeerGroupForm
 from mentors.models import (
     CareerField,
     CloseOut,
     FitAnswer,
+    GroupMembership,
     Language,
     MatchingRound,
     MatchingSettings,
+    MentoringGroup,
     Mentorship,
     MentorshipRequest,
     Organisation,
@@ -562,3 +565,47 @@ def outcomes():
         if enough
         else None,
     }
+
+
+class GroupMembershipInline(admin.TabularInline):
+    """Who is in the group and in what state; applicants' answers are not shown."""
+
+    model = GroupMembership
+    fields = ["profile", "status", "queued_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MentoringGroup)
+class MentoringGroupAdmin(admin.ModelAdmin):
+    """Organisers run facilitated mentoring groups; members start accountability
+    groups on the site (organisers can edit or close those too)."""
+
+    list_display = ["name", "kind", "facilitator", "size_limit", "member_count", "accepting"]
+    list_filter = ["kind", "accepting", "online", "sign_up"]
+    search_fields = ["name", "facilitator__display_name"]
+    autocomplete_fields = ["facilitator", "topic"]
+    list_select_related = ["facilitator"]
+    inlines = [GroupMembershipInline]
+    fields = ["kind", "facilitator", *PeerGroupForm.Meta.fields, "accepting"]
+
+    def get_queryset(self, request):
+        members = Count("memberships", filter=Q(memberships__status="member"))
+        return super().get_queryset(request).annotate(n_members=members)
+
+    @admin.display(description=_("members"), ordering="n_members")
+    def member_count(self, obj):
+        return obj.n_members
+
+
+@admin.register(GroupMembership)
+class GroupMembershipAdmin(StatesOnlyAdmin):
+    list_display = ["profile", "group", "status", "queued_at"]
+    list_filter = ["status"]
+    list_select_related = ["profile", "group"]
+    search_fields = ["profile__display_name", "group__name"]
+    fields = ["profile", "group", "status", "queued_at"]

@@ -47,6 +47,10 @@ class MentorsConfig(AppConfig):
             "mentorship": ("view",),
             "mentorshiprequest": ("view",),
             "waitinglistentry": ("view",),
+            # Organisers run facilitated groups; who is in a group is theirs to see,
+            # applicants' answers are not (not a field in the admin).
+            "mentoringgroup": ("add", "change", "delete", "view"),
+            "groupmembership": ("view",),
         }
         EXPORTERS.append(export_mentoring)
         # Cascades (account deletion) and bulk deletes skip Model.delete().

@@ -1,8 +1,9 @@
 """Mentoring meetings in each person's private calendar feed (events/feeds.py).
 
-Both people of a mentorship see its meetings; a cancelled meeting stays in the feed as
-STATUS:CANCELLED with a higher SEQUENCE, so calendars remove it. Meetings from more
-than 90 days ago are left out. Every component is built by icalendar.
+Both people of a mentorship see its meetings; a group's members and facilitator see
+the group's. A cancelled meeting stays in the feed as STATUS:CANCELLED with a higher
+SEQUENCE, so calendars remove it. Meetings from more than 90 days ago are left out.
+Every component is built by icalendar.
 """
 
 import zoneinfo
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from icalendar import Event as VEvent
 
 from events import ics
+from mentors.groups import group_meetings_of
 from mentors.models import Meeting
 
 KEEP = timedelta(days=90)
@@ -29,21 +31,31 @@ def meetings_of(user):
 
 def stamp(user):
     """Changes whenever a meeting in this person's feed changes (for the ETag)."""
-    found = meetings_of(user).aggregate(
-        n=Count("pk"), last=Max("updated_at"), changes=Sum("sequence")
-    )
-    last = found["last"].timestamp() if found["last"] else 0
-    return f"m{found['n']}-{found['changes'] or 0}-{last}"
+    parts = []
+    for meetings in (meetings_of(user), group_meetings_of(user, timezone.now() - KEEP)):
+        found = meetings.aggregate(n=Count("pk"), last=Max("updated_at"), changes=Sum("sequence"))
+        last = found["last"].timestamp() if found["last"] else 0
+        parts.append(f"{found['n']}.{found['changes'] or 0}.{last}")
+    return "m" + "-".join(parts)
 
 
 def vevent(meeting, user):
-    pair = meeting.mentorship
-    other = pair.mentee if pair.mentor.user_id == user.pk else pair.mentor
+    """A pair's meeting (Meeting) or a group's (GroupMeeting) as a VEVENT."""
+    if hasattr(meeting, "mentorship"):
+        pair = meeting.mentorship
+        other = pair.mentee if pair.mentor.user_id == user.pk else pair.mentor
+        page = settings.SITE_URL + pair.get_absolute_url()
+        uid = f"meeting-{meeting.pk}@{ics.UID_DOMAIN}"
+        summary = _("Mentoring: %(name)s") % {"name": other.display_name}
+        how = meeting.get_format_display()
+    else:
+        page = settings.SITE_URL + meeting.group.get_absolute_url()
+        uid = f"group-meeting-{meeting.pk}@{ics.UID_DOMAIN}"
+        summary = _("Group: %(name)s") % {"name": meeting.group.name}
+        how = _("Online") if meeting.group.online else meeting.group.city
     zone = zoneinfo.ZoneInfo(meeting.time_zone)
-    page = settings.SITE_URL + pair.get_absolute_url()
     component = VEvent()
-    component.add("UID", f"meeting-{meeting.pk}@{ics.UID_DOMAIN}")
-    summary = _("Mentoring: %(name)s") % {"name": other.display_name}
+    component.add("UID", uid)
     if meeting.cancelled:
         summary = _("Cancelled: %(title)s") % {"title": summary}
     component.add("SUMMARY", summary)
@@ -53,16 +65,18 @@ def vevent(meeting, user):
     component.add("LAST-MODIFIED", meeting.updated_at)
     component.add("SEQUENCE", meeting.sequence)
     component.add("STATUS", "CANCELLED" if meeting.cancelled else "CONFIRMED")
-    component.add("LOCATION", meeting.where or meeting.get_format_display())
-    component.add("DESCRIPTION", f"{meeting.get_format_display()}\n{page}")
+    component.add("LOCATION", meeting.where or how)
+    component.add("DESCRIPTION", f"{how}\n{page}")
     component.add("URL", page)
     return component
 
 
 def entries(user):
     """[(serialised VEVENT, zone, year)] of this person's meetings."""
-    meetings = meetings_of(user).select_related("mentorship__mentor", "mentorship__mentee")
+    pairs = meetings_of(user).select_related("mentorship__mentor", "mentorship__mentee")
+    groups = group_meetings_of(user, timezone.now() - KEEP).select_related("group")
     return [
         (vevent(meeting, user).to_ical(), meeting.time_zone, meeting.starts_at.year)
+        for meetings in (pairs, groups)
         for meeting in meetings
     ]

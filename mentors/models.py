@@ -1,4 +1,5 @@
 import zoneinfo
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -949,10 +950,10 @@ class Goal(models.Model):
         return self.title
 
 
-class Meeting(models.Model):
-    """A meeting the pair schedules; it appears in both personal calendar feeds."""
+class Scheduled(models.Model):
+    """A meeting at a time in a zone, carried by calendar feeds (cancelled ones too,
+    with a higher SEQUENCE, so calendars drop them)."""
 
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="meetings")
     starts_at = models.DateTimeField(_("starts"))
     minutes = models.PositiveSmallIntegerField(
         _("length (minutes)"),
@@ -960,20 +961,33 @@ class Meeting(models.Model):
         validators=[MinValueValidator(15), MaxValueValidator(480)],
     )
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
-    format = models.CharField(_("how"), max_length=10, choices=Profile.Format.choices)
     where = models.CharField(
         _("where or link"),
         max_length=300,
         blank=True,
-        help_text=_("A meeting link, a phone number or a place. Only the two of you see it."),
+        help_text=_("A meeting link, a phone number or a place. Only the people meeting see it."),
     )
-    created_by = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
     cancelled = models.BooleanField(default=False)
     sequence = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        abstract = True
         ordering = ["starts_at", "pk"]
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.minutes)
+
+
+class Meeting(Scheduled):
+    """A meeting the pair schedules; it appears in both personal calendar feeds."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="meetings")
+    format = models.CharField(_("how"), max_length=10, choices=Profile.Format.choices)
+    created_by = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(Scheduled.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=Q(minutes__gte=15, minutes__lte=480), name="meeting_length_range"
@@ -982,12 +996,6 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.mentorship} at {self.starts_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def ends_at(self):
-        from datetime import timedelta
-
-        return self.starts_at + timedelta(minutes=self.minutes)
 
 
 class CheckIn(models.Model):
@@ -1064,3 +1072,130 @@ class CloseOut(models.Model):
 
     def __str__(self):
         return f"Feedback from {self.author}"
+
+
+class MentoringGroup(models.Model):
+    """A mentoring group (organisers appoint a facilitator) or an accountability group
+    (peers: any member can start one and facilitates it)."""
+
+    class Kind(models.TextChoices):
+        MENTORING = "mentoring", _("mentoring group (facilitated)")
+        ACCOUNTABILITY = "peer", _("accountability group (peers)")
+
+    class SignUp(models.TextChoices):
+        OPEN = "open", _("anyone can join")
+        APPLICATION = "apply", _("by application: the facilitator reviews a short answer")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    description = models.TextField(
+        _("what the group is for"), validators=[MaxLengthValidator(BIO_MAX)]
+    )
+    facilitator = models.ForeignKey(
+        Profile, verbose_name=_("facilitator"), on_delete=models.CASCADE, related_name="+"
+    )
+    online = models.BooleanField(_("meets online"), default=True)
+    city = models.CharField(
+        _("city"), max_length=100, blank=True, help_text=_("Where it meets, if in person.")
+    )
+    size_limit = models.PositiveSmallIntegerField(
+        _("members at most"),
+        default=8,
+        validators=[MinValueValidator(2), MaxValueValidator(50)],
+    )
+    sign_up = models.CharField(
+        _("joining"), max_length=5, choices=SignUp.choices, default=SignUp.OPEN
+    )
+    question = models.CharField(
+        _("question for applicants"),
+        max_length=200,
+        blank=True,
+        help_text=_("Applicants answer it; only the facilitator reads the answers."),
+    )
+    expectations = models.TextField(
+        _("what members can expect and are expected to do"),
+        blank=True,
+        validators=[MaxLengthValidator(BIO_MAX)],
+    )
+    accepting = models.BooleanField(_("taking new members"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("mentoring group")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size_limit__gte=2, size_limit__lte=50), name="group_size_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(online=True) | ~Q(city=""), name="group_online_or_city"
+            ),
+            models.CheckConstraint(
+                condition=~Q(sign_up="apply") | ~Q(question=""),
+                name="group_application_has_question",
+                violation_error_message=_("Groups joined by application need a question."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("mentors:group", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if not self.online and not self.city:
+            raise ValidationError({"city": _("Say which city the group meets in.")})
+        if self.sign_up == self.SignUp.APPLICATION and not self.question:
+            raise ValidationError({"question": _("Groups joined by application need a question.")})
+
+
+class GroupMembership(models.Model):
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("applied")
+        MEMBER = "member", _("member")
+        WAITING = "waiting", _("on the waiting list")
+        DECLINED = "declined", _("not accepted")
+        LEFT = "left", _("left")
+
+    group = models.ForeignKey(MentoringGroup, on_delete=models.CASCADE, related_name="memberships")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="group_memberships")
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
+    answer = models.TextField(
+        _("your answer"), blank=True, validators=[MaxLengthValidator(NOTE_MAX)]
+    )
+    queued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["queued_at", "pk"]
+        verbose_name = _("group membership")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "profile"], name="group_membership_once"),
+            models.CheckConstraint(
+                condition=Q(status__in=["applied", "member", "waiting", "declined", "left"]),
+                name="group_membership_status",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.profile} in {self.group} ({self.get_status_display()})"
+
+
+class GroupMeeting(Scheduled):
+    """A group's meeting: in every member's and the facilitator's calendar feed."""
+
+    group = models.ForeignKey(MentoringGroup, on_delete=models.CASCADE, related_name="meetings")
+
+    class Meta(Scheduled.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=15, minutes__lte=480), name="group_meeting_length_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.group} at {self.starts_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentors import views, workspace
+from mentors import groups, views, workspace
 
 app_name = "mentors"
 urlpatterns = [
@@ -11,6 +11,17 @@ urlpatterns = [
     path("mentors/<int:pk>/block", views.block, name="block"),
     path("mentors/<int:pk>/ask", views.ask, name="ask"),
     path("mentors/<int:pk>/wait", views.wait, name="wait"),
+    path("groups/", groups.group_list, name="groups"),
+    path("groups/new/", groups.start_group, name="start_group"),
+    path("groups/<int:pk>/", groups.group_detail, name="group"),
+    path("groups/<int:pk>/join", groups.join_group, name="join_group"),
+    path("groups/<int:pk>/leave", groups.leave_group, name="leave_group"),
+    path("groups/<int:pk>/meetings", groups.schedule_group_meeting, name="group_meeting"),
+    path(
+        "groups/<int:pk>/applications/<int:membership_id>/<slug:decision>",
+        groups.review_application,
+        name="review_application",
+    ),
     path("me/mentoring/", views.mentoring, name="mentoring"),
     path("me/mentoring/next-round", views.wait_for_round, name="wait_for_round"),
     path(

@@ -19,22 +19,14 @@ def _fresh_cache(settings):
 def organiser_client(client, db):
     """A client signed in as an organiser (Organisers group, staff, not a superuser)
     through the real log-in with a second factor, as the admin requires."""
-    from allauth.mfa.totp.internal.auth import (
-        TOTP,
-        format_hotp_value,
-        generate_totp_secret,
-        hotp_value,
-        yield_hotp_counters_from_time,
-    )
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-    from tests.factories import PASSWORD, make_organiser
+    from tests.factories import make_organiser, sign_in_with_totp
 
     organiser = make_organiser()
     secret = generate_totp_secret()
     TOTP.activate(organiser, secret)
-    client.post("/accounts/login/", {"login": organiser.email, "password": PASSWORD})
-    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
-    response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    response = sign_in_with_totp(client, organiser, secret)
     assert response.status_code == 302, "two-factor log-in failed"
     client.user = organiser
     return client

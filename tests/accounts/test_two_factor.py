@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 
 from accounts.organisers import sync_organisers_group
-from tests.factories import PASSWORD, make_member, make_organiser
+from tests.factories import PASSWORD, make_member, make_organiser, sign_in_with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +26,7 @@ def current_code(secret):
 
 
 def sign_in_with_code(client, user, secret):
-    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
-    assert response["Location"] == "/accounts/2fa/authenticate/"
-    return client.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})
+    return sign_in_with_totp(client, user, secret)
 
 
 def test_staff_without_two_factor_are_sent_to_set_it_up(client):
@@ -75,6 +73,7 @@ def test_organisers_group_exists_with_exactly_its_permissions():
     models = ["campaign", "event", "host", "joinoption"]
     models += ["careerfield", "organisation", "topic", "language"]
     models += ["matchinground", "roundrule"]  # bulk matching rounds with pins and drops
+    models += ["mentoringgroup"]  # organisers run facilitated groups
     expected = [
         f"{action}_{model}" for model in models for action in ("add", "change", "delete", "view")
     ]
@@ -87,6 +86,7 @@ def test_organisers_group_exists_with_exactly_its_permissions():
     expected += ["view_roundpair"]  # proposed pairs come from the computation only
     # Relationships: states and counts only, never what the people wrote.
     expected += ["view_mentorship", "view_mentorshiprequest", "view_waitinglistentry"]
+    expected += ["view_groupmembership"]
     assert codenames == sorted([*expected, "view_dbtaskresult"])
     sync_organisers_group()  # idempotent
     assert Group.objects.filter(name=settings.ORGANISERS_GROUP).count() == 1

@@ -1,0 +1,375 @@
+"""Mentoring groups and accountability groups: joining, applications, the waiting
+list, meetings, and the pages for members and facilitators.
+
+Places are decided with the group's row locked, as mentors' places are (see
+relationships.py): two people joining for the last place cannot both get it, and a
+member leaving promotes exactly one person from the waiting list. Applicants' answers
+are read by the facilitator only; the member list, meetings and where they happen are
+shown to members and the facilitator only.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from mentoring_hub import mail
+from mentors.forms import no_silent_truncation
+from mentors.models import (
+    NOTE_MAX,
+    Block,
+    GroupMeeting,
+    GroupMembership,
+    MentoringGroup,
+    Profile,
+)
+from mentors.relationships import NotAllowed
+from mentors.workspace import MeetingForm
+
+G = GroupMembership.Status
+
+
+# -- Rules -----------------------------------------------------------------------------------
+
+
+def notify(step, recipient, group, context=None):
+    mail.send(
+        "emails/group",
+        user=recipient.user,
+        context={
+            "step": step,
+            "recipient": recipient,
+            "group": group,
+            "group_url": mail.absolute_url(group.get_absolute_url()),
+            **(context or {}),
+        },
+    )
+
+
+def members_count(group):
+    return group.memberships.filter(status=G.MEMBER).count()
+
+
+def _blocked_by_facilitator(group, profile):
+    return Block.objects.filter(
+        Q(blocker=group.facilitator.user_id, blocked=profile.user_id)
+        | Q(blocker=profile.user_id, blocked=group.facilitator.user_id)
+    ).exists()
+
+
+def join(group, profile, answer="", now=None):
+    """Join (open groups: a place, or the waiting list when full) or apply (groups
+    by application). Returns the membership."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        group = MentoringGroup.objects.select_for_update().get(pk=group.pk)
+        if profile.pk == group.facilitator_id:
+            raise NotAllowed(_("You facilitate this group."))
+        if not group.accepting:
+            raise NotAllowed(_("This group is not taking new members."))
+        if _blocked_by_facilitator(group, profile):
+            raise NotAllowed(_("You cannot join this group."))
+        current = group.memberships.filter(profile=profile).first()
+        if current and current.status in (G.MEMBER, G.WAITING, G.APPLIED):
+            return current
+        if group.sign_up == MentoringGroup.SignUp.APPLICATION:
+            if not answer.strip():
+                raise NotAllowed(_("Answer the facilitator's question to apply."))
+            status = G.APPLIED
+        elif members_count(group) < group.size_limit:
+            status = G.MEMBER
+        else:
+            status = G.WAITING
+        membership, _created = GroupMembership.objects.update_or_create(
+            group=group,
+            profile=profile,
+            defaults={"status": status, "answer": answer, "queued_at": now},
+        )
+        if status == G.APPLIED:
+            notify("applied", group.facilitator, group, {"applicant": profile})
+        else:
+            notify("joined" if status == G.MEMBER else "waiting", profile, group)
+    return membership
+
+
+def review(membership, facilitator, approve):
+    """The facilitator approves (a place, or the waiting list when full) or declines."""
+    with transaction.atomic():
+        group = MentoringGroup.objects.select_for_update().get(pk=membership.group_id)
+        if facilitator.pk != group.facilitator_id:
+            raise NotAllowed(_("Only the facilitator reviews applications."))
+        membership = GroupMembership.objects.select_for_update().get(pk=membership.pk)
+        if membership.status != G.APPLIED:
+            raise NotAllowed(_("This application was already answered."))
+        if not approve:
+            membership.status = G.DECLINED
+        elif members_count(group) < group.size_limit:
+            membership.status = G.MEMBER
+        else:
+            membership.status = G.WAITING
+        membership.save(update_fields=["status"])
+        notify(
+            {G.DECLINED: "declined", G.MEMBER: "joined", G.WAITING: "waiting"}[membership.status],
+            membership.profile,
+            group,
+        )
+    return membership
+
+
+def leave(group, profile):
+    """Leave a group or its waiting list; a freed place goes to the first waiting."""
+    with transaction.atomic():
+        group = MentoringGroup.objects.select_for_update().get(pk=group.pk)
+        membership = group.memberships.filter(
+            profile=profile, status__in=[G.MEMBER, G.WAITING, G.APPLIED]
+        ).first()
+        if membership is None:
+            raise NotAllowed(_("You are not in this group."))
+        was_member = membership.status == G.MEMBER
+        membership.status = G.LEFT
+        membership.save(update_fields=["status"])
+        promoted = None
+        if was_member and members_count(group) < group.size_limit:
+            promoted = group.memberships.filter(status=G.WAITING).order_by("queued_at", "pk")
+            promoted = promoted.select_related("profile__user").first()
+            if promoted is not None:
+                promoted.status = G.MEMBER
+                promoted.save(update_fields=["status"])
+                notify("promoted", promoted.profile, group)
+    return promoted
+
+
+def role_in(group, profile):
+    """ "facilitator", a membership status, or None."""
+    if profile is None:
+        return None
+    if profile.pk == group.facilitator_id:
+        return "facilitator"
+    return group.memberships.filter(profile=profile).values_list("status", flat=True).first()
+
+
+# -- Forms ---------------------------------------------------------------------------------
+
+
+class PeerGroupForm(forms.ModelForm):
+    class Meta:
+        model = MentoringGroup
+        fields = [
+            "name",
+            "topic",
+            "description",
+            "online",
+            "city",
+            "size_limit",
+            "sign_up",
+            "question",
+            "expectations",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "expectations": forms.Textarea(attrs={"rows": 4}),
+            "sign_up": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        no_silent_truncation(self)
+
+
+class ApplyForm(forms.Form):
+    answer = forms.CharField(
+        label=gettext_lazy("Your answer"),
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        no_silent_truncation(self)
+
+
+class GroupMeetingForm(MeetingForm):
+    """A pair's meeting form (the same time checks) without "how": groups say where."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["format"]
+
+
+# -- Views -----------------------------------------------------------------------------------
+
+
+def own(request):
+    return Profile.objects.filter(user=request.user).first()
+
+
+def visible_groups(profile):
+    """Groups a member may see: all but those whose facilitator blocked them (or whom
+    they blocked)."""
+    groups = MentoringGroup.objects.select_related("topic", "facilitator")
+    if profile is not None:
+        groups = groups.exclude(facilitator__user__blocks_made__blocked=profile.user_id)
+        groups = groups.exclude(facilitator__user__blocked_by__blocker=profile.user_id)
+    return groups
+
+
+@require_safe
+@login_required
+def group_list(request):
+    profile = own(request)
+    groups = visible_groups(profile).annotate(
+        n_members=Count("memberships", filter=Q(memberships__status=G.MEMBER))
+    )
+    return render(request, "mentors/groups.html", {"groups": groups, "profile": profile})
+
+
+def group_page(request, group, profile, status=200, **forms_):
+    role = role_in(group, profile)
+    inside = role in ("facilitator", G.MEMBER)
+    memberships = group.memberships.select_related("profile")
+    now = timezone.now()
+    context = {
+        "group": group,
+        "profile": profile,
+        "role": role,
+        "inside": inside,
+        "members": [m for m in memberships if m.status == G.MEMBER] if inside else None,
+        "n_members": members_count(group),
+        "n_waiting": group.memberships.filter(status=G.WAITING).count(),
+        "applications": [m for m in memberships if m.status == G.APPLIED]
+        if role == "facilitator"
+        else None,
+        "meetings": [m for m in group.meetings.all() if m.starts_at >= now and not m.cancelled]
+        if inside
+        else None,
+        "apply_form": ApplyForm(),
+        "meeting_form": GroupMeetingForm(zone=profile.time_zone) if profile else None,
+        **forms_,
+    }
+    return render(request, "mentors/group.html", context, status=status)
+
+
+def _group_for(request, pk):
+    profile = own(request)
+    group = get_object_or_404(visible_groups(profile), pk=pk)
+    return group, profile
+
+
+@require_safe
+@login_required
+def group_detail(request, pk):
+    group, profile = _group_for(request, pk)
+    return group_page(request, group, profile)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def start_group(request):
+    profile = own(request)
+    if profile is None:
+        messages.info(request, _("Set up your profile first."))
+        return redirect("mentors:onboarding")
+    form = PeerGroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        group = form.save(commit=False)
+        group.kind = MentoringGroup.Kind.ACCOUNTABILITY
+        group.facilitator = profile
+        group.save()
+        messages.success(request, _("Your group is open. Share its page with people you know."))
+        return redirect(group)
+    return render(request, "mentors/start_group.html", {"form": form})
+
+
+@require_POST
+@login_required
+def join_group(request, pk):
+    group, profile = _group_for(request, pk)
+    if profile is None:
+        messages.info(request, _("Set up your profile first."))
+        return redirect("mentors:onboarding")
+    form = ApplyForm(request.POST)
+    if not form.is_valid():
+        return group_page(request, group, profile, status=400, apply_form=form)
+    try:
+        membership = join(group, profile, form.cleaned_data["answer"])
+    except NotAllowed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            {
+                G.MEMBER: _("You joined the group."),
+                G.WAITING: _("The group is full: you are on its waiting list."),
+                G.APPLIED: _("Application sent. The facilitator will answer by email."),
+            }[membership.status],
+        )
+    return redirect(group)
+
+
+@require_POST
+@login_required
+def leave_group(request, pk):
+    group, profile = _group_for(request, pk)
+    try:
+        leave(group, profile)
+    except NotAllowed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("You left the group."))
+    return redirect(group)
+
+
+@require_POST
+@login_required
+def review_application(request, pk, membership_id, decision):
+    group, profile = _group_for(request, pk)
+    if decision not in ("approve", "decline") or profile is None:
+        return redirect(group)
+    membership = get_object_or_404(GroupMembership, pk=membership_id, group=group)
+    try:
+        review(membership, profile, decision == "approve")
+    except NotAllowed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Answer sent."))
+    return redirect(group)
+
+
+@require_POST
+@login_required
+def schedule_group_meeting(request, pk):
+    group, profile = _group_for(request, pk)
+    if profile is None or profile.pk != group.facilitator_id:
+        messages.error(request, _("Only the facilitator schedules the group's meetings."))
+        return redirect(group)
+    form = GroupMeetingForm(request.POST, zone=profile.time_zone)
+    if not form.is_valid():
+        return group_page(request, group, profile, status=400, meeting_form=form)
+    data = form.cleaned_data
+    meeting = GroupMeeting.objects.create(
+        group=group,
+        starts_at=data["starts_at"],
+        minutes=data["minutes"],
+        time_zone=profile.time_zone,
+        where=data["where"],
+    )
+    for member in group.memberships.filter(status=G.MEMBER).select_related("profile__user"):
+        notify("meeting", member.profile, group, {"meeting": meeting})
+    messages.success(request, _("Meeting scheduled. It is in every member's calendar feed."))
+    return redirect(group)
+
+
+def group_meetings_of(user, since):
+    """Meetings of the groups `user` facilitates or belongs to (for feeds)."""
+    return GroupMeeting.objects.filter(
+        Q(group__facilitator__user=user)
+        | Q(group__memberships__profile__user=user, group__memberships__status=G.MEMBER),
+        starts_at__gte=since,
+    ).distinct()
