@@ -27,8 +27,9 @@ class MentorsConfig(AppConfig):
 
     def ready(self):
         from accounts.organisers import ORGANISER_PERMISSIONS
-        from accounts.personal_data import EXPORTERS
+        from accounts.personal_data import BEFORE_DELETE, EXPORTERS
         from mentors.export import export_mentoring
+        from mentors.relationships import leaving as relationships_leaving
 
         # Special-category attributes and consent records are deliberately absent:
         # organisers see those only as suppressed counts.
@@ -53,6 +54,7 @@ class MentorsConfig(AppConfig):
             "groupmembership": ("view",),
         }
         EXPORTERS.append(export_mentoring)
+        BEFORE_DELETE.append(relationships_leaving)
         # Cascades (account deletion) and bulk deletes skip Model.delete().
         post_delete.connect(
             delete_photo_files, sender="mentors.Profile", dispatch_uid="mentors.photo_files"

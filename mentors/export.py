@@ -83,6 +83,15 @@ def export_relationships(profile):
             }
             for m in pairs.select_related("mentee", "mentor")
         ],
+        "groups": [
+            {
+                "group": m.group.name,
+                "status": m.status,
+                "answer": m.answer,
+                "since": iso(m.queued_at),
+            }
+            for m in profile.group_memberships.select_related("group")
+        ],
         "waiting_lists": [
             {"mentor": w.mentor.display_name if w.mentor else None, "since": iso(w.created_at)}
             for w in profile.waiting.select_related("mentor")

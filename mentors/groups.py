@@ -287,6 +287,22 @@ def start_group(request):
     return render(request, "mentors/start_group.html", {"form": form})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def edit_group(request, pk):
+    """The facilitator changes the group: its description, expectations, limits."""
+    group, profile = _group_for(request, pk)
+    if profile is None or profile.pk != group.facilitator_id:
+        messages.error(request, _("Only the facilitator changes the group."))
+        return redirect(group)
+    form = PeerGroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Group saved."))
+        return redirect(group)
+    return render(request, "mentors/start_group.html", {"form": form, "group": group})
+
+
 @require_POST
 @login_required
 def join_group(request, pk):

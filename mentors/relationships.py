@@ -473,3 +473,21 @@ def cancel_meeting(meeting, profile):
         other=profile,
         context={"meeting": meeting},
     )
+
+
+def leaving(user):
+    """Before an account is deleted: end its mentorships (the other side is told and
+    the mentor's place offered on), close its open requests, and leave its groups (a
+    freed place goes to the first person waiting)."""
+    from mentors import groups
+
+    profile = Profile.objects.filter(user=user).first()
+    if profile is None:
+        return
+    for pair in Mentorship.objects.filter(Q(mentor=profile) | Q(mentee=profile), status=M.ACTIVE):
+        end(pair, profile, Mentorship.EndReason.OTHER)
+    MentorshipRequest.objects.filter(
+        Q(mentor=profile) | Q(mentee=profile), status=R.PENDING
+    ).update(status=R.WITHDRAWN, responded_at=timezone.now())
+    for membership in profile.group_memberships.filter(status="member").select_related("group"):
+        groups.leave(membership.group, profile)

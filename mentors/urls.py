@@ -14,6 +14,7 @@ urlpatterns = [
     path("groups/", groups.group_list, name="groups"),
     path("groups/new/", groups.start_group, name="start_group"),
     path("groups/<int:pk>/", groups.group_detail, name="group"),
+    path("groups/<int:pk>/edit", groups.edit_group, name="edit_group"),
     path("groups/<int:pk>/join", groups.join_group, name="join_group"),
     path("groups/<int:pk>/leave", groups.leave_group, name="leave_group"),
     path("groups/<int:pk>/meetings", groups.schedule_group_meeting, name="group_meeting"),

@@ -145,3 +145,59 @@ def test_organisers_see_former_member_on_a_deleted_reporters_report(organiser_cl
     report = Report.objects.create(reporter=None, profile=make_profile(), reason="spam")
     page = organiser_client.get(f"/admin/mentors/report/{report.pk}/change/").content.decode()
     assert "former member" in page
+
+
+def test_leaving_ends_mentorships_with_notice_and_frees_group_places(client, deliver):
+    from django.core import mail
+
+    from mentors import groups, relationships
+    from mentors.models import GroupMembership, MentoringGroup, Mentorship
+
+    mentor = make_profile(display_name="Leaving Lee", capacity=2)
+    mentee = make_profile(role=Profile.Role.MENTEE, display_name="Staying Sue")
+    pair = relationships.accept(relationships.ask(mentee, mentor, "Hello"), mentor)
+    pending = relationships.ask(make_profile(role=Profile.Role.MENTEE), mentor, "Hi")
+    group = MentoringGroup.objects.create(
+        kind="peer", name="Circle", description="x", facilitator=mentee, size_limit=2
+    )
+    groups.join(group, mentor)
+    groups.join(group, make_profile(role=Profile.Role.MENTEE, display_name="Filler"))
+    waiting = make_profile(role=Profile.Role.MENTEE, display_name="Waiting Wyn")
+    groups.join(group, waiting)
+    mail.outbox.clear()
+    sign_in(client, mentor.user)
+    with deliver():
+        client.post("/me/delete/", {"confirm": "DELETE"})
+    assert not Mentorship.objects.filter(pk=pair.pk).exists()  # gone with the profile
+    assert not type(pending).objects.filter(pk=pending.pk).exists()  # gone with Lee too
+    subjects = {(m.to[0], m.subject) for m in mail.outbox}
+    assert (mentee.user.email, "Leaving Lee ended your mentorship") in subjects
+    assert (waiting.user.email, "A place opened in Circle: you are in") in subjects
+    assert GroupMembership.objects.get(profile=waiting).status == "member"
+
+
+def test_the_download_holds_my_mentoring_but_not_what_the_other_side_wrote(client):
+    from mentors import groups, relationships
+    from mentors.models import MentoringGroup
+
+    mentor = make_profile(display_name="Max", capacity=2)
+    me = make_profile(role=Profile.Role.MENTEE, display_name="Me", phone="+44 20 0000")
+    pair = relationships.accept(relationships.ask(me, mentor, "MY-REQUEST words"), mentor)
+    relationships.send_message(pair, me, "MY-MESSAGE")
+    relationships.send_message(pair, mentor, "THEIR-MESSAGE")
+    group = MentoringGroup.objects.create(
+        kind="peer",
+        name="Circle",
+        description="x",
+        facilitator=mentor,
+        sign_up="apply",
+        question="Why?",
+    )
+    groups.join(group, me, "MY-ANSWER")
+    sign_in(client, me.user)
+    data = json.loads(client.get("/me/data.json").content)
+    text = json.dumps(data)
+    for mine in ("MY-REQUEST words", "MY-MESSAGE", "MY-ANSWER", "+44 20 0000"):
+        assert mine in text
+    assert "THEIR-MESSAGE" not in text
+    assert data["mentoring"]["groups"][0]["status"] == "applied"

@@ -250,3 +250,30 @@ def test_people_racing_for_the_last_places_never_overfill_a_group():
     assert sorted(m.status for m in results).count(G.MEMBER) == 2
     assert group.memberships.filter(status=G.MEMBER).count() == 2
     assert group.memberships.filter(status=G.WAITING).count() == 6
+
+
+def test_only_the_facilitator_changes_the_group():
+    group = make_group()
+    member = person("Mel")
+    groups.join(group, member)
+    data = {
+        "name": "Renamed",
+        "description": "New text",
+        "online": "on",
+        "city": "",
+        "size_limit": "8",
+        "sign_up": "open",
+        "question": "",
+        "expectations": "Bring one question each time.",
+    }
+    signed_in(member).post(f"/groups/{group.pk}/edit", data)
+    group.refresh_from_db()
+    assert group.name == "New supervisors"
+    response = signed_in(group.facilitator).post(f"/groups/{group.pk}/edit", data)
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert (group.name, group.expectations) == ("Renamed", "Bring one question each time.")
+    assert (
+        "Bring one question each time."
+        in signed_in(member).get(group.get_absolute_url()).content.decode()
+    )
