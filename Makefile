@@ -67,6 +67,7 @@ test-postgres: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	mkdir -p var
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.installed-dev
