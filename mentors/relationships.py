@@ -74,11 +74,19 @@ def mentees_with_a_mentor():
     )
 
 
+# Answers to a person's own request are essential; every other notice is mentoring
+# mail they may turn off (EmailKind.MENTORING, with unsubscribe headers).
+ESSENTIAL = {"accepted", "declined"}
+
+
 def notify(step, recipient, *, other, context=None):
     """Email one side of a relationship about a step (see emails/mentoring.txt)."""
+    from accounts.models import EmailKind
+
     mail.send(
         "emails/mentoring",
         user=recipient.user,
+        kind=None if step in ESSENTIAL else EmailKind.MENTORING,
         context={
             "step": step,
             "recipient": recipient,

@@ -381,3 +381,18 @@ def test_run_periodic_command_expires_requests(deliver):
         call_command("run_periodic")
     request.refresh_from_db()
     assert request.status == S.EXPIRED
+
+
+def test_mentoring_notices_respect_the_email_preference_but_answers_always_arrive(deliver):
+    from accounts.models import EmailKind, EmailOptOut
+
+    mia, max_ = mentee(), mentor()
+    EmailOptOut.objects.create(user=max_.user, kind=EmailKind.MENTORING)
+    EmailOptOut.objects.create(user=mia.user, kind=EmailKind.MENTORING)
+    with deliver():
+        request = relationships.ask(mia, max_, "Hello")
+    assert mail.outbox == []  # Max turned mentoring mail off
+    with deliver():
+        relationships.accept(request, max_)
+    [answer] = mail.outbox  # the answer to Mia's own request is essential
+    assert answer.to == [mia.user.email] and "List-Unsubscribe" not in answer.extra_headers
