@@ -40,12 +40,17 @@ class SignupForm(AllauthSignupForm):
 class EmailPreferencesForm(forms.Form):
     """One checkbox per kind of non-essential mail; ticked means "send it"."""
 
-    def __init__(self, *args, opted_out=(), **kwargs):
+    def __init__(self, *args, opted_out=(), digest=False, **kwargs):
         super().__init__(*args, **kwargs)
         for kind in EmailKind:
             self.fields[kind.value] = forms.BooleanField(
                 label=kind.label, required=False, initial=kind.value not in opted_out
             )
+        self.fields["digest_daily"] = forms.BooleanField(
+            label=_("Gather changes to my sessions in one email a day"),
+            required=False,
+            initial=digest,
+        )
 
     def opted_out(self):
         return {kind for kind in EmailKind.values if not self.cleaned_data.get(kind)}

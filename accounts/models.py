@@ -18,6 +18,9 @@ class User(AbstractUser):
     terms_accepted_at = models.DateTimeField(
         _("terms accepted at"), null=True, blank=True, editable=False
     )
+    digest_daily = models.BooleanField(
+        _("one daily digest of session changes instead of an email for each"), default=False
+    )
     onboarding_skipped_at = models.DateTimeField(
         _("chose not to set up a profile yet at"), null=True, blank=True, editable=False
     )

@@ -72,9 +72,13 @@ def set_opt_outs(user, kinds):
 @login_required
 def email_preferences(request):
     opted_out = set(request.user.email_opt_outs.values_list("kind", flat=True))
-    form = EmailPreferencesForm(request.POST or None, opted_out=opted_out)
+    form = EmailPreferencesForm(
+        request.POST or None, opted_out=opted_out, digest=request.user.digest_daily
+    )
     if request.method == "POST" and form.is_valid():
         set_opt_outs(request.user, form.opted_out())
+        request.user.digest_daily = form.cleaned_data["digest_daily"]
+        request.user.save(update_fields=["digest_daily"])
         messages.success(request, _("Your email preferences are saved."))
         return redirect("me:emails")
     return render(request, "accounts/email_preferences.html", {"form": form})

@@ -190,6 +190,8 @@ def main():
         subprocess.run([sys.executable, "bench/feeds.py"], cwd=ROOT, env=env, check=True)
     if not wanted or "matching" in wanted:
         subprocess.run([sys.executable, "bench/matching.py"], cwd=ROOT, env=env, check=True)
+    if not wanted or "notices" in wanted:
+        subprocess.run([sys.executable, "bench/notices.py"], cwd=ROOT, env=env, check=True)
     if not wanted or "registrations" in wanted:
         subprocess.run(
             [sys.executable, "bench/registrations.py"],

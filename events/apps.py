@@ -10,7 +10,10 @@ class EventsConfig(AppConfig):
     def ready(self):
         from accounts import personal_data
         from accounts.organisers import ORGANISER_PERMISSIONS
-        from events import cache
+        from events import (
+            cache,
+            periodic,  # noqa: F401 -- registers notices, reminders, digests
+        )
         from events.personal_data import export_events, release_places
 
         personal_data.EXPORTERS.append(export_events)

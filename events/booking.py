@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import cache as schedule_cache
+from events import notices
 from events.models import Event, Registration
 from mentoring_hub import mail
 
@@ -63,12 +64,18 @@ def register(event, user, now=None):
             event=event, user=user, defaults={"status": status, "queued_at": now}
         )
         schedule_cache.bump()  # places left are shown on public pages
-        template = (
-            "emails/registration_confirmed"
-            if status == S.CONFIRMED
-            else "emails/registration_waiting"
-        )
-        mail.send(template, user=user, context=email_context(event, registration))
+        notices.remember(event)  # later change notices say what differs from now
+        if status == S.CONFIRMED:
+            mail.send(
+                "emails/registration_confirmed",
+                user=user,
+                context=email_context(event, registration),
+                attachments=[notices.calendar_attachment(event)],
+            )
+        else:
+            mail.send(
+                "emails/registration_waiting", user=user, context=email_context(event, registration)
+            )
     return registration
 
 
@@ -101,7 +108,12 @@ def promote_waiting(event, now=None):
         return None
     first.status = S.CONFIRMED
     first.save(update_fields=["status"])
-    mail.send("emails/registration_promoted", user=first.user, context=email_context(event, first))
+    mail.send(
+        "emails/registration_promoted",
+        user=first.user,
+        context=email_context(event, first),
+        attachments=[notices.calendar_attachment(event)],
+    )
     return first
 
 

@@ -200,6 +200,11 @@ class EventQuerySet(models.QuerySet):
         )
 
 
+# Changes registered people are told about (with join details); a new title or text
+# reaches their calendars but sends no email.
+NOTICE_FIELDS = ("starts_on", "starts_at", "ends_at", "time_tbd", "time_zone", "status")
+
+
 class Event(models.Model):
     """A session: a webinar, panel or workshop in a campaign."""
 
@@ -333,6 +338,12 @@ class Event(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "sequence", "updated_at", "starts_on"}
         super().save(*args, **kwargs)
+        if loaded is not None and any(
+            name in loaded and loaded[name] != getattr(self, name) for name in NOTICE_FIELDS
+        ):
+            from events import notices
+
+            notices.record(self, notices.previous_values(loaded))
         self._loaded = {name: getattr(self, name) for name in (*self.CALENDAR_FIELDS, "slug")}
         schedule_cache.bump()
 
@@ -425,6 +436,9 @@ class Event(models.Model):
             self.refresh_from_db(fields=["sequence"])
             self.sequence += 1
             self.save(update_fields=["sequence"])
+            from events import notices
+
+            notices.record(self)
 
     def join_details_visible_to(self, user, registered=None):
         """Whether `user` may see meeting links, IDs and passcodes for this session.
@@ -665,3 +679,90 @@ class FeedToken(models.Model):
 def local_datetime(day, clock, zone_name):
     """An aware datetime for a wall-clock time on a day in a zone (the seed's "1100 EST")."""
     return datetime.combine(day, clock, tzinfo=zoneinfo.ZoneInfo(zone_name))
+
+
+class AnnouncedState(models.Model):
+    """What registered people were last told about a session (its times, status and
+    join details): change notices say what differs from this."""
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, primary_key=True, related_name="announced"
+    )
+    state = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Announced state of {self.event}"
+
+
+class ChangeNotice(models.Model):
+    """A change registered people must hear about. Quick edits in a row gather in the
+    one pending notice of a session, sent when due with the net change."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        SKIPPED = "skipped", _("nothing left to tell")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="change_notices")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    before = models.JSONField()
+    after = models.JSONField(null=True, blank=True)
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("change notice")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"], condition=Q(status="pending"), name="notice_one_pending"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event}: {self.get_status_display()}"
+
+
+class NoticeDelivery(models.Model):
+    """One person told of one change: the database says each is told once."""
+
+    notice = models.ForeignKey(ChangeNotice, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    digest = models.BooleanField(default=False)  # waits for the daily digest
+    summary = models.TextField(blank=True)  # what the digest says
+    digested_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "user"], name="notice_once_per_person"),
+        ]
+        indexes = [models.Index(fields=["digest", "digested_at"], name="notice_digest_queue")]
+
+    def __str__(self):
+        return f"{self.notice} to {self.user_id}"
+
+
+class ReminderSent(models.Model):
+    """A reminder sent before a session: once per person and kind, whatever retries or
+    concurrent runs happen."""
+
+    class Kind(models.TextChoices):
+        DAY = "24h", _("a day before")
+        HOUR = "1h", _("an hour before")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=3, choices=Kind.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user", "kind"], name="reminder_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} reminder of {self.event} to {self.user_id}"
