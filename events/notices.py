@@ -220,26 +220,35 @@ def send_notice(pk, now):
             "join_url": mail.absolute_url(reverse("events:join", args=[event.slug])),
             "cancelled": after["status"] == Event.Status.CANCELLED,
         }
-        deliveries, count = [], 0
+        people = list(people)
+        skip = mail.opted_out([r.user for r in people], EmailKind.SESSION_CHANGES)
+        deliveries, messages, described = [], [], {}
         for registration in people:
             user = registration.user
-            lines = describe(notice.before, after, found, reader_zone(user))
+            zone = reader_zone(user)
+            if zone not in described:  # the lines differ only by the reader's zone
+                described[zone] = describe(notice.before, after, found, zone)
+            lines = described[zone]
             if user.digest_daily:
                 summary = "\n".join([event.title, *lines])
                 deliveries.append(
                     NoticeDelivery(notice=notice, user=user, digest=True, summary=summary)
                 )
-            else:
-                deliveries.append(NoticeDelivery(notice=notice, user=user))
-                mail.send(
-                    "emails/session_changed",
-                    user=user,
-                    kind=EmailKind.SESSION_CHANGES,
-                    context={**context, "lines": lines},
-                    attachments=[attachment],
-                )
-            count += 1
+                continue
+            deliveries.append(NoticeDelivery(notice=notice, user=user))
+            message = mail.build(
+                "emails/session_changed",
+                user=user,
+                kind=EmailKind.SESSION_CHANGES,
+                context={**context, "lines": lines},
+                attachments=[attachment],
+                skip=skip,
+            )
+            if message is not None:
+                messages.append(message)
         NoticeDelivery.objects.bulk_create(deliveries, batch_size=1000)
+        mail.queue_batch(messages)
+        count = len(deliveries)
         notice.status, notice.recipients = ChangeNotice.Status.SENT, count
         notice.save(update_fields=["status", "after", "sent_at", "recipients"])
     return count

@@ -9,7 +9,7 @@ mail joins the same queue through `queue_message()`.
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -47,6 +47,24 @@ def send(template, *, user=None, to=None, context=None, kind=None, attachments=(
     the person turned that kind off, and carries unsubscribe headers. `attachments` are
     (filename, text content, mimetype) triples. Returns whether a message was queued.
     """
+    message = build(template, user=user, to=to, context=context, kind=kind, attachments=attachments)
+    if message is None:
+        return False
+    queue_message(message)
+    return True
+
+
+def opted_out(users, kind):
+    """Ids of `users` who turned `kind` off, in one query (for build(..., opted_out=))."""
+    from accounts.models import EmailOptOut
+
+    ids = [user.pk for user in users]
+    return set(EmailOptOut.objects.filter(user__in=ids, kind=kind).values_list("user", flat=True))
+
+
+def build(template, *, user=None, to=None, context=None, kind=None, attachments=(), skip=None):
+    """The message `send` would queue, or None when the person turned `kind` off.
+    `skip`, the ids from opted_out(), saves a query per message when sending many."""
     from accounts.models import EmailOptOut
 
     address = to or user.email
@@ -60,8 +78,11 @@ def send(template, *, user=None, to=None, context=None, kind=None, attachments=(
     if kind is not None:
         if user is None:
             raise ValueError("non-essential mail needs a user to unsubscribe")
-        if EmailOptOut.objects.filter(user=user, kind=kind).exists():
-            return False
+        if skip is not None:
+            if user.pk in skip:
+                return None
+        elif EmailOptOut.objects.filter(user=user, kind=kind).exists():
+            return None
         link = unsubscribe_url(user, kind)
         context.update(unsubscribe_url=link, preferences_url=absolute_url(reverse("me:emails")))
         headers["List-Unsubscribe"] = f"<{link}>"
@@ -80,8 +101,7 @@ def send(template, *, user=None, to=None, context=None, kind=None, attachments=(
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
-    queue_message(message)
-    return True
+    return message
 
 
 def queue_message(message):
@@ -89,6 +109,30 @@ def queue_message(message):
 
     A message without an HTML part (allauth's plain-text mail) gets one in the site's look.
     """
+    payload = as_payload(message)
+    transaction.on_commit(lambda: deliver.enqueue(**payload))
+
+
+BATCH = 50  # messages per delivery task when sending many: one SMTP connection each
+
+
+def queue_batch(messages):
+    """Queue many built messages after the current transaction commits: one delivery
+    task per BATCH messages, each sending its messages over one connection."""
+    payloads = [as_payload(message) for message in messages]
+    chunks = [payloads[i : i + BATCH] for i in range(0, len(payloads), BATCH)]
+
+    def enqueue_all():
+        with transaction.atomic():  # one commit for all the task rows
+            for chunk in chunks:
+                deliver_many.enqueue(chunk)
+
+    if chunks:
+        transaction.on_commit(enqueue_all)
+
+
+def as_payload(message):
+    """A built message as the JSON a delivery task takes."""
     html = next(
         (c for c, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), None
     )
@@ -97,7 +141,7 @@ def queue_message(message):
             "emails/from_text.html",
             {"text": message.body, "site_name": settings.SITE_NAME, "site_url": settings.SITE_URL},
         )
-    payload = {
+    return {
         "subject": message.subject,
         "body": message.body,
         "html": html,
@@ -109,14 +153,25 @@ def queue_message(message):
             for name, content, mimetype in message.attachments
         ],
     }
-    transaction.on_commit(lambda: deliver.enqueue(**payload))
+
+
+def rebuilt(subject, body, html, from_email, to, headers, attachments):
+    """A message again from its payload."""
+    message = EmailMultiAlternatives(subject, body, from_email, to, headers=headers)
+    message.attach_alternative(html, "text/html")
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
+    return message
 
 
 @task()
 def deliver(subject, body, html, from_email, to, headers, attachments):
     """Send one queued message through the configured email backend."""
-    message = EmailMultiAlternatives(subject, body, from_email, to, headers=headers)
-    message.attach_alternative(html, "text/html")
-    for name, content, mimetype in attachments:
-        message.attach(name, content, mimetype)
-    message.send()
+    rebuilt(subject, body, html, from_email, to, headers, attachments).send()
+
+
+@task()
+def deliver_many(payloads):
+    """Send several queued messages over one connection to the email backend."""
+    with get_connection() as connection:
+        connection.send_messages([rebuilt(**payload) for payload in payloads])
