@@ -15,5 +15,6 @@ urlpatterns = [
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/register", views.register, name="register"),
     path("<slug:slug>/join", feeds.join, name="join"),
+    path("<slug:slug>/card.png", views.card, name="card"),
     path("<slug:slug>.ics", feeds.event_ics, name="ics"),
 ]

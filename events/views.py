@@ -19,6 +19,8 @@ from events.cache import public_page
 from events.forms import AgendaFilterForm, ProposalForm
 from events.listing import rows
 from events.models import Campaign, Event, Proposal, Registration
+from events.templatetags.events_tags import long_date, time_range
+from mentoring_hub import cards
 
 AGENDA_PAGE_SIZE = 25
 
@@ -153,7 +155,28 @@ def detail(request, slug):
             "waiting_count": taken["waiting"],
             "google_url": links.google_url(event, settings.SITE_URL),
             "outlook_url": links.outlook_url(event, settings.SITE_URL),
+            "share_title": event.title,
+            "share_description": event.summary or event.title,
+            "share_image": settings.SITE_URL + reverse("events:card", args=[event.slug]),
+            "share_url": settings.SITE_URL + event.get_absolute_url(),
         },
+    )
+
+
+@require_safe
+def card(request, slug):
+    """The session's share image (Open Graph / Twitter), redrawn when it changes."""
+    event = get_object_or_404(
+        Event.objects.visible_to(request.user).select_related("host", "campaign"), slug=slug
+    )
+    return cards.response(
+        f"event:{event.pk}",
+        f"{event.sequence}:{event.updated_at.timestamp()}",
+        lambda: cards.draw(
+            event.title,
+            [f"{long_date(event.starts_on)}, {time_range(event)}", event.host.name],
+            kicker=_("Cancelled") if event.is_cancelled else event.campaign.name,
+        ),
     )
 
 

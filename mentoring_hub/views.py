@@ -11,6 +11,7 @@ from events.cache import public_page
 from events.listing import rows
 from events.models import Event
 from events.views import current_campaign
+from mentors.models import Guide, Story
 
 
 @require_safe
@@ -25,7 +26,13 @@ def home(request):
         upcoming = events.upcoming(today).exists()
         chosen = events.upcoming(today) if upcoming else events
         sessions = rows(chosen.chronological()[:6])
-    return render(request, "home.html", {"campaign": campaign, "sessions": sessions})
+    stories = Story.objects.filter(status=Story.Status.APPROVED, campaign=campaign)[:3]
+    guides = Guide.objects.filter(published=True).only("slug", "title")
+    return render(
+        request,
+        "home.html",
+        {"campaign": campaign, "sessions": sessions, "stories": stories, "guides": guides},
+    )
 
 
 @never_cache

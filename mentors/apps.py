@@ -52,6 +52,13 @@ class MentorsConfig(AppConfig):
             # applicants' answers are not (not a field in the admin).
             "mentoringgroup": ("add", "change", "delete", "view"),
             "groupmembership": ("view",),
+            # Recognition: moderate what members offer, pick Mentors of the Month,
+            # write guides. Private thank-you notes never reach the admin.
+            "thankyou": ("change", "view"),
+            "story": ("change", "delete", "view"),
+            "nomination": ("change", "view"),
+            "mentorofthemonth": ("add", "change", "delete", "view"),
+            "guide": ("add", "change", "delete", "view"),
         }
         EXPORTERS.append(export_mentoring)
         BEFORE_DELETE.append(relationships_leaving)

@@ -28,6 +28,14 @@ def no_silent_truncation(form):
 CONTACT_FIELDS = ["share_email", "phone", "contact_note"]
 
 
+class ServerLimits:
+    """Form mixin: length limits are checked on the server, with a message."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        no_silent_truncation(self)
+
+
 def time_zone_choices():
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
@@ -252,7 +260,7 @@ class ReportForm(forms.ModelForm):
         no_silent_truncation(self)
 
 
-class AskForm(forms.Form):
+class AskForm(ServerLimits, forms.Form):
     message = forms.CharField(
         label=_("Your message"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -265,7 +273,7 @@ class AskForm(forms.Form):
         no_silent_truncation(self)
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(ServerLimits, forms.Form):
     note = forms.CharField(
         label=_("A note for them (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mentoring_hub import mail
-from mentors.forms import no_silent_truncation
+from mentors.forms import ServerLimits
 from mentors.models import (
     NOTE_MAX,
     Block,
@@ -157,7 +157,7 @@ def role_in(group, profile):
 # -- Forms ---------------------------------------------------------------------------------
 
 
-class PeerGroupForm(forms.ModelForm):
+class PeerGroupForm(ServerLimits, forms.ModelForm):
     class Meta:
         model = MentoringGroup
         fields = [
@@ -177,22 +177,14 @@ class PeerGroupForm(forms.ModelForm):
             "sign_up": forms.RadioSelect,
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        no_silent_truncation(self)
 
-
-class ApplyForm(forms.Form):
+class ApplyForm(ServerLimits, forms.Form):
     answer = forms.CharField(
         label=gettext_lazy("Your answer"),
         max_length=NOTE_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        no_silent_truncation(self)
 
 
 class GroupMeetingForm(MeetingForm):

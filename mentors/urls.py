@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentors import groups, views, workspace
+from mentors import groups, recognition, views, workspace
 
 app_name = "mentors"
 urlpatterns = [
@@ -23,6 +23,25 @@ urlpatterns = [
         groups.review_application,
         name="review_application",
     ),
+    path("thanks/", recognition.thanks_wall, name="thanks"),
+    path("thanks/new/", recognition.thank, name="thank"),
+    path("stories/new/", recognition.share_story, name="share_story"),
+    path("stories/<int:pk>/", recognition.story, name="story"),
+    path("stories/<int:pk>/card.png", recognition.story_card, name="story_card"),
+    path("mentor-of-the-month/", recognition.mentor_of_the_month, name="mentor_of_the_month"),
+    path(
+        "mentor-of-the-month/<int:year>/<int:month>/",
+        recognition.mentor_of_the_month_detail,
+        name="mentor_of_the_month_detail",
+    ),
+    path(
+        "mentor-of-the-month/<int:year>/<int:month>/card.png",
+        recognition.mentor_of_the_month_card,
+        name="mentor_of_the_month_card",
+    ),
+    path("mentors/<int:pk>/nominate", recognition.nominate, name="nominate"),
+    path("guides/", recognition.guides, name="guides"),
+    path("guides/<slug:slug>/", recognition.guide, name="guide"),
     path("me/mentoring/", views.mentoring, name="mentoring"),
     path("me/mentoring/next-round", views.wait_for_round, name="wait_for_round"),
     path(

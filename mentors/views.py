@@ -95,6 +95,7 @@ def profile(request, pk):
             "profile": profile,
             "is_owner": is_owner,
             "shown_sensitive": profile.shown_sensitive(request.user),
+            "awards": profile.awards.all(),
         },
     )
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from mentors import relationships
-from mentors.forms import EndForm, no_silent_truncation
+from mentors.forms import EndForm, ServerLimits
 from mentors.models import (
     MESSAGE_MAX,
     Agreement,
@@ -33,12 +33,8 @@ from mentors.models import (
 )
 
 
-class QuietForm(forms.Form):
+class QuietForm(ServerLimits, forms.Form):
     """Length limits checked on the server with a message, never cut by the browser."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        no_silent_truncation(self)
 
 
 class MessageForm(QuietForm):
@@ -49,7 +45,7 @@ class MessageForm(QuietForm):
     )
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(ServerLimits, forms.ModelForm):
     class Meta:
         model = Agreement
         fields = ["expectations", "frequency", "meeting_format", "confidentiality", "ends_on"]
@@ -59,23 +55,15 @@ class AgreementForm(forms.ModelForm):
             "ends_on": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        no_silent_truncation(self)
 
-
-class GoalForm(forms.ModelForm):
+class GoalForm(ServerLimits, forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["title", "next_steps", "status"]
         widgets = {"next_steps": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        no_silent_truncation(self)
 
-
-class CheckInForm(forms.ModelForm):
+class CheckInForm(ServerLimits, forms.ModelForm):
     class Meta:
         model = CheckIn
         fields = ["on", "mood", "notes"]
@@ -83,10 +71,6 @@ class CheckInForm(forms.ModelForm):
             "on": forms.DateInput(attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        no_silent_truncation(self)
 
 
 class MeetingForm(QuietForm):
@@ -335,14 +319,10 @@ close_out = step(
 )
 
 
-class GoalUpdateForm(forms.ModelForm):
+class GoalUpdateForm(ServerLimits, forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["next_steps", "status"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        no_silent_truncation(self)
 
 
 @require_POST

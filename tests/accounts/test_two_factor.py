@@ -74,6 +74,7 @@ def test_organisers_group_exists_with_exactly_its_permissions():
     models += ["careerfield", "organisation", "topic", "language"]
     models += ["matchinground", "roundrule"]  # bulk matching rounds with pins and drops
     models += ["mentoringgroup"]  # organisers run facilitated groups
+    models += ["mentorofthemonth", "guide"]  # they choose and write these
     expected = [
         f"{action}_{model}" for model in models for action in ("add", "change", "delete", "view")
     ]
@@ -87,6 +88,9 @@ def test_organisers_group_exists_with_exactly_its_permissions():
     # Relationships: states and counts only, never what the people wrote.
     expected += ["view_mentorship", "view_mentorshiprequest", "view_waitinglistentry"]
     expected += ["view_groupmembership"]
+    # Moderation of what members offer for public pages.
+    expected += ["change_thankyou", "view_thankyou", "change_nomination", "view_nomination"]
+    expected += ["change_story", "delete_story", "view_story"]
     assert codenames == sorted([*expected, "view_dbtaskresult"])
     sync_organisers_group()  # idempotent
     assert Group.objects.filter(name=settings.ORGANISERS_GROUP).count() == 1
