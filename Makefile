@@ -7,9 +7,9 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/mentoring_hub
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DJANGO_SETTINGS_MODULE=mentoring_hub.settings_test
-PYTEST := $(TEST_ENV) $(VENV)/bin/pytest -n 2
+PYTEST := $(TEST_ENV) $(VENV)/bin/pytest -n 2 -m "not e2e"
 
-.PHONY: run serve test test-sqlite test-postgres lint format bench clean
+.PHONY: run serve test test-sqlite test-postgres test-e2e chromium lint format bench clean
 
 # Installs happen only when a requirements file changed (the stamp is older).
 $(VENV)/.installed: requirements.txt
@@ -44,8 +44,8 @@ serve: $(VENV)/.installed | var
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py mentoring_hub.wsgi
 
-## test: the whole suite on SQLite and, when it answers, PostgreSQL (with Redis)
-test: test-sqlite test-postgres
+## test: the whole suite on SQLite and, when it answers, PostgreSQL (with Redis); then the browser journeys
+test: test-sqlite test-postgres test-e2e
 
 test-sqlite: $(VENV)/.installed-dev
 	env -u DATABASE_URL -u REDIS_URL $(PYTEST)
@@ -62,6 +62,20 @@ test-postgres: $(VENV)/.installed-dev
 	else \
 		echo "PostgreSQL does not answer at $(PG_URL): skipping the PostgreSQL run."; \
 	fi
+
+# Browser journeys (tests/e2e), once, after the rest: on PostgreSQL when it answers.
+# Playwright drives Debian's chromium, installed here when missing; never a download.
+test-e2e: $(VENV)/.installed-dev chromium
+	@unset REDIS_URL DATABASE_URL; \
+		if $(PY) bench/services.py postgres "$(PG_URL)"; then export DATABASE_URL="$(PG_URL)"; fi; \
+		echo "== Browser journeys on $${DATABASE_URL:-SQLite}"; \
+		$(TEST_ENV) $(VENV)/bin/pytest -m e2e tests/e2e
+
+chromium:
+	@command -v chromium >/dev/null || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		{ apt-get update -qq && apt-get install -y -qq chromium; }; }
 
 ## lint: ruff check, ruff format --check, migrations in step with models
 lint: $(VENV)/.installed-dev
