@@ -26,6 +26,7 @@ class EventsConfig(AppConfig):
             "joinoption": ("add", "change", "delete", "view"),
             "registration": ("change", "view"),
             "proposal": ("change", "view"),
+            "changenotice": ("view",),  # what registered people were told, and when
         }
         # Bulk deletes (admin "delete selected") skip Model.delete(); the signal does not.
         for name in ("Campaign", "Host", "Event", "JoinOption"):

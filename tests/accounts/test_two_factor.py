@@ -87,7 +87,7 @@ def test_organisers_group_exists_with_exactly_its_permissions():
     expected += ["view_roundpair"]  # proposed pairs come from the computation only
     # Relationships: states and counts only, never what the people wrote.
     expected += ["view_mentorship", "view_mentorshiprequest", "view_waitinglistentry"]
-    expected += ["view_groupmembership"]
+    expected += ["view_groupmembership", "view_changenotice"]
     # Moderation of what members offer for public pages.
     expected += ["change_thankyou", "view_thankyou", "change_nomination", "view_nomination"]
     expected += ["change_story", "delete_story", "view_story"]
