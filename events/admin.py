@@ -32,6 +32,7 @@ from events.models import (
 from events.templatetags.events_tags import time_range
 from events.validators import validate_time_zone
 from mentoring_hub import mail
+from mentoring_hub.admin import ReadOnlyAdmin
 from mentoring_hub.fetch import FetchError, fetch
 
 S = Registration.Status
@@ -556,7 +557,7 @@ class ProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeNotice)
-class ChangeNoticeAdmin(admin.ModelAdmin):
+class ChangeNoticeAdmin(ReadOnlyAdmin):
     """What registered people were told, and when: organisers look; notices come only
     from changes to sessions."""
 
@@ -566,12 +567,3 @@ class ChangeNoticeAdmin(admin.ModelAdmin):
     search_fields = ["event__title"]
     fields = ["event", "status", "created_at", "due_at", "sent_at", "recipients"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

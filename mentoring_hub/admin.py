@@ -20,3 +20,16 @@ class AdminSite(admin.AdminSite):
             and is_mfa_enabled(user, [Authenticator.Type.TOTP])
             and passed_two_factor(request, user)
         )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that only their own flow writes: organisers look, and act through actions."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

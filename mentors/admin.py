@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events import cache as schedule_cache
+from mentoring_hub.admin import ReadOnlyAdmin
 from mentors import rounds, sensitive, suggest
 from mentors.forms import CONTACT_FIELDS, ProfileForm
 from mentors.groups import PeerGroupForm
@@ -419,19 +420,6 @@ def comparison(summary):
     ]
     gain = optimum["total"] - best_first["total"]
     return {"rows": rows, "buckets": buckets, "gain": round(gain, 1)}
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows that only their own flow writes: organisers look, and act through actions."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RoundPair)
