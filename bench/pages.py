@@ -59,6 +59,12 @@ PAGES = [
     ),
     Page("feed.ics (1000 sessions) 200", "/events/feed.ics", setup=thousand_sessions),
     Page(
+        "feed.ics (1000 sessions) 200 gzip",
+        "/events/feed.ics",
+        setup=thousand_sessions,
+        headers=GZIP,
+    ),
+    Page(
         "feed.ics (1000 sessions) 304",
         "/events/feed.ics",
         setup=thousand_sessions,

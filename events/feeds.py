@@ -65,7 +65,8 @@ def public_etag(kind):
         raw = "&".join(f"{k}={request.GET.get(k, '')}" for k in FILTER_NAMES if k in request.GET)
         digest = hashlib.sha256(raw.encode()).hexdigest()[:16]
         encoding = "-gz" if accepts_gzip(request) else ""
-        return f"{kind}-{schedule_cache.version()}-{translation.get_language()}-{digest}{encoding}"
+        request.schedule_version = schedule_cache.version()  # read once per request
+        return f"{kind}-{request.schedule_version}-{translation.get_language()}-{digest}{encoding}"
 
     return etag
 
@@ -92,7 +93,7 @@ def load_events(pks):
 def built(kind, key, build, request):
     """Serve a feed from this process's copy while the schedule version is unchanged,
     else build it (and its gzip form, for the calendar apps that ask for it)."""
-    version = schedule_cache.version()
+    version = getattr(request, "schedule_version", None) or schedule_cache.version()
     slot = (kind, key, translation.get_language())
     stored = _built.get(slot)
     if not stored or stored[0] != version:

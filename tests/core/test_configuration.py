@@ -115,7 +115,7 @@ def test_redis_url_shares_the_cache_and_database_cache_otherwise():
     )
     with_redis = run(["-c", code], DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3")
     without = run(["-c", code], DEBUG="1")
-    assert with_redis.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert with_redis.stdout.strip() == "mentoring_hub.redis_cache.RedisCache"
     assert without.stdout.strip() == "django.core.cache.backends.db.DatabaseCache"
 
 
@@ -135,3 +135,21 @@ def test_email_url_configures_smtp_with_tls():
         "True",
         "hub",
     ]
+
+
+def test_the_redis_cache_reuses_one_client_and_still_shares_values():
+    import redis
+
+    from mentoring_hub.redis_cache import RedisCache
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/7").ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+    first = RedisCache("redis://127.0.0.1:6379/7", {"KEY_PREFIX": "reuse-test"})
+    second = RedisCache("redis://127.0.0.1:6379/7", {"KEY_PREFIX": "reuse-test"})
+    first.set("k", "v", 30)
+    assert second.get("k") == "v"  # another process's view of the same Redis
+    client = first._cache.get_client(write=False)
+    assert first._cache.get_client(write=False) is client  # built once, reused
+    first.delete("k")
