@@ -1,5 +1,6 @@
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
+from csp.constants import UNSAFE_INLINE
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -33,3 +34,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AdminStylesMiddleware:
+    """Django's admin writes a few inline styles (style attributes set by its pages and
+    scripts), so under /admin/ the Content-Security-Policy also allows inline styles.
+    Scripts stay 'self' only, everywhere. Sits after csp.middleware.CSPMiddleware, so
+    its mark is on the response when that middleware writes the header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith("/admin/"):
+            response._csp_update = {"style-src": [UNSAFE_INLINE]}
+        return response

@@ -217,3 +217,25 @@ def test_media_refuses_paths_outside_the_media_root(client, media_root):
     assert escaped.status_code == 400
     assert encoded.status_code == 400
     assert b"not yours" not in escaped.content + encoded.content
+
+
+def test_every_response_carries_the_security_headers(client, db):
+    from tests.factories import make_event
+
+    event = make_event()
+    for url in ["/", "/", "/events/", event.get_absolute_url(), "/events/feed.ics", "/mentors/"]:
+        response = client.get(url)  # "/" twice: the second comes from the page cache
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy, url
+        assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        if not url.endswith(".ics"):  # a calendar is never framed; CSP covers it anyway
+            assert response["X-Frame-Options"] == "DENY", url
+
+
+def test_only_the_admin_may_use_inline_styles_and_no_page_inline_scripts(organiser_client):
+    admin_policy = organiser_client.get("/admin/")["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in admin_policy
+    assert "script-src 'self';" in admin_policy + ";"
+    assert "unsafe-inline" not in Client().get("/")["Content-Security-Policy"]

@@ -57,7 +57,20 @@ def open_page(browser, width, javascript=True):
         accept_downloads=True,
     )
     context.set_default_timeout(10_000)
-    return context, context.new_page()
+    page = context.new_page()
+    # Anything the Content-Security-Policy blocks, and any script error, fails the
+    # journey at its next check.
+    page.problems = []
+    page.on(
+        "console",
+        lambda message: (
+            page.problems.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    return context, page
 
 
 @pytest.fixture
@@ -75,8 +88,11 @@ def shot(page, name):
 
 
 def accessible(page, name):
-    """axe-core on the page as it is: no serious or critical violation."""
+    """axe-core on the page as it is: no serious or critical violation; and nothing
+    blocked by the Content-Security-Policy or broken in a script so far."""
     from axe_playwright_python.sync_playwright import Axe
+
+    assert not getattr(page, "problems", []), f"{name}: {page.problems}"
 
     results = Axe().run(page)
     bad = [
