@@ -10,6 +10,7 @@ If-None-Match gets 304 Not Modified without the feed being built.
 import gzip
 import hashlib
 import json
+import re
 import threading
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
@@ -225,13 +226,23 @@ def feed_json(request):
     return response
 
 
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,128}")
+
 # Other apps add entries to personal feeds: objects with stamp(user) -> str (part of
 # the ETag; changes when their entries change) and entries(user) -> [(bytes, zone, year)].
 PERSONAL_PARTS = []
 
 
+def token_owner(token):
+    """The FeedToken for a token from a URL, or None. Tokens are URL-safe base64; other
+    characters (a NUL, which PostgreSQL refuses in a query) never reach the database."""
+    if not TOKEN_SHAPE.fullmatch(token):
+        return None
+    return FeedToken.objects.filter(token=token).select_related("user").first()
+
+
 def personal_etag(request, token):
-    feed_token = FeedToken.objects.filter(token=token).select_related("user").first()
+    feed_token = token_owner(token)
     if feed_token is None:
         return None
     parts = "-".join(part.stamp(feed_token.user) for part in PERSONAL_PARTS)
@@ -243,7 +254,7 @@ def personal_etag(request, token):
 @condition(etag_func=personal_etag)
 def personal_feed(request, token):
     """A person's own sessions, private by the token in the address."""
-    feed_token = FeedToken.objects.filter(token=token).select_related("user").first()
+    feed_token = token_owner(token)
     if feed_token is None or not feed_token.user.is_active:
         raise Http404("No such feed")
     user = feed_token.user
