@@ -537,6 +537,8 @@ def outcomes():
         n=Count("pk"),
         mean=Avg("rating"),
         recommend=Count("pk", filter=Q(would_recommend=True)),
+        **{f"rating_{n}": Count("pk", filter=Q(rating=n)) for n in range(1, 6)},
+        **{f"goals_{v}": Count("pk", filter=Q(goals_met=v)) for v in CloseOut.GoalsMet.values},
     )
     enough = feedback["n"] >= sensitive.MIN_GROUP
     return {
@@ -550,10 +552,9 @@ def outcomes():
         "feedback": {
             "mean": round(feedback["mean"], 1),
             "recommend": round(100 * feedback["recommend"] / feedback["n"]),
-            "ratings": [(n, CloseOut.objects.filter(rating=n).count()) for n in range(1, 6)],
+            "ratings": [(n, feedback[f"rating_{n}"]) for n in range(1, 6)],
             "goals": [
-                (label, CloseOut.objects.filter(goals_met=value).count())
-                for value, label in CloseOut.GoalsMet.choices
+                (label, feedback[f"goals_{value}"]) for value, label in CloseOut.GoalsMet.choices
             ],
         }
         if enough

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -145,15 +146,6 @@ def leave(group, profile):
     return promoted
 
 
-def role_in(group, profile):
-    """ "facilitator", a membership status, or None."""
-    if profile is None:
-        return None
-    if profile.pk == group.facilitator_id:
-        return "facilitator"
-    return group.memberships.filter(profile=profile).values_list("status", flat=True).first()
-
-
 # -- Forms ---------------------------------------------------------------------------------
 
 
@@ -198,10 +190,6 @@ class GroupMeetingForm(MeetingForm):
 # -- Views -----------------------------------------------------------------------------------
 
 
-def own(request):
-    return Profile.objects.filter(user=request.user).first()
-
-
 def visible_groups(profile):
     """Groups a member may see: all but those whose facilitator blocked them (or whom
     they blocked)."""
@@ -215,7 +203,7 @@ def visible_groups(profile):
 @require_safe
 @login_required
 def group_list(request):
-    profile = own(request)
+    profile = Profile.objects.of(request.user)
     groups = visible_groups(profile).annotate(
         n_members=Count("memberships", filter=Q(memberships__status=G.MEMBER))
     )
@@ -223,18 +211,21 @@ def group_list(request):
 
 
 def group_page(request, group, profile, status=200, **forms_):
-    role = role_in(group, profile)
+    memberships = list(group.memberships.select_related("profile"))
+    mine = next((m for m in memberships if profile and m.profile_id == profile.pk), None)
+    role = "facilitator" if profile and profile.pk == group.facilitator_id else None
+    role = role or (mine.status if mine else None)
     inside = role in ("facilitator", G.MEMBER)
-    memberships = group.memberships.select_related("profile")
+    members = [m for m in memberships if m.status == G.MEMBER]
     now = timezone.now()
     context = {
         "group": group,
         "profile": profile,
         "role": role,
         "inside": inside,
-        "members": [m for m in memberships if m.status == G.MEMBER] if inside else None,
-        "n_members": members_count(group),
-        "n_waiting": group.memberships.filter(status=G.WAITING).count(),
+        "members": members if inside else None,
+        "n_members": len(members),
+        "n_waiting": sum(1 for m in memberships if m.status == G.WAITING),
         "applications": [m for m in memberships if m.status == G.APPLIED]
         if role == "facilitator"
         else None,
@@ -249,7 +240,7 @@ def group_page(request, group, profile, status=200, **forms_):
 
 
 def _group_for(request, pk):
-    profile = own(request)
+    profile = Profile.objects.of(request.user)
     group = get_object_or_404(visible_groups(profile), pk=pk)
     return group, profile
 
@@ -264,7 +255,7 @@ def group_detail(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def start_group(request):
-    profile = own(request)
+    profile = Profile.objects.of(request.user)
     if profile is None:
         messages.info(request, _("Set up your profile first."))
         return redirect("mentors:onboarding")
@@ -339,7 +330,7 @@ def leave_group(request, pk):
 def review_application(request, pk, membership_id, decision):
     group, profile = _group_for(request, pk)
     if decision not in ("approve", "decline") or profile is None:
-        return redirect(group)
+        raise Http404
     membership = get_object_or_404(GroupMembership, pk=membership_id, group=group)
     try:
         review(membership, profile, decision == "approve")

@@ -104,6 +104,12 @@ class ProfileQuerySet(models.QuerySet):
     def mentees(self):
         return self.filter(role__in=[Profile.Role.MENTEE, Profile.Role.BOTH])
 
+    def of(self, user):
+        """The signed-in member's own profile, or None."""
+        if user is None or not user.is_authenticated:
+            return None
+        return self.filter(user=user).first()
+
 
 class Profile(models.Model):
     class Role(models.TextChoices):

@@ -83,12 +83,8 @@ def first_of_month(day=None):
     return day.replace(day=1)
 
 
-def own_profile(user):
-    return Profile.objects.filter(user=user).first()
-
-
 def default_name(user):
-    profile = own_profile(user)
+    profile = Profile.objects.of(user)
     return profile.display_name if profile else (user.get_full_name() or "")
 
 

@@ -360,7 +360,8 @@ def side(mentorship, profile):
     raise NotAllowed(_("This mentorship is not yours."))
 
 
-def _active(mentorship, profile):
+def require_active(mentorship, profile):
+    """NotAllowed unless `profile` is in this mentorship and it is still active."""
     side(mentorship, profile)
     if mentorship.status != M.ACTIVE:
         raise NotAllowed(_("This mentorship has ended."))
@@ -369,7 +370,7 @@ def _active(mentorship, profile):
 def send_message(mentorship, sender, body, now=None):
     """A message to the other side, who is emailed a notice with a link (from the
     site: neither address is shown to the other)."""
-    _active(mentorship, sender)
+    require_active(mentorship, sender)
     message = Message.objects.create(
         mentorship=mentorship, sender=sender, body=body, sent_at=now or timezone.now()
     )
@@ -385,7 +386,7 @@ def send_message(mentorship, sender, body, now=None):
 def save_agreement(mentorship, author, **fields):
     """Write the agreement; the author's confirmation stands, the other side's is
     cleared, since they have not seen this text."""
-    _active(mentorship, author)
+    require_active(mentorship, author)
     now = timezone.now()
     mine = f"{side(mentorship, author)}_confirmed_at"
     theirs = "mentee_confirmed_at" if mine == "mentor_confirmed_at" else "mentor_confirmed_at"
@@ -403,7 +404,7 @@ def save_agreement(mentorship, author, **fields):
 def confirm_agreement(mentorship, profile, seen):
     """Confirm the agreement as it stood when `profile` read it (`seen`, its version):
     a change made meanwhile is not confirmed unseen."""
-    _active(mentorship, profile)
+    require_active(mentorship, profile)
     with transaction.atomic():
         agreement = Agreement.objects.select_for_update().filter(mentorship=mentorship).first()
         if agreement is None:
@@ -424,7 +425,7 @@ def answer_fit(mentorship, profile, good_fit, now=None):
     """ "Is this a good fit?" after the first meeting. No ends the mentorship kindly
     and puts the mentee back in line for matching."""
     now = now or timezone.now()
-    _active(mentorship, profile)
+    require_active(mentorship, profile)
     if not first_meeting_passed(mentorship, now):
         raise NotAllowed(_("You can answer after your first meeting."))
     answer, created = FitAnswer.objects.get_or_create(
@@ -454,7 +455,7 @@ def close_out(mentorship, profile, **fields):
 
 
 def schedule_meeting(mentorship, author, **fields):
-    _active(mentorship, author)
+    require_active(mentorship, author)
     meeting = Meeting.objects.create(mentorship=mentorship, created_by=author, **fields)
     notify(
         "meeting",
@@ -469,7 +470,7 @@ def schedule_meeting(mentorship, author, **fields):
 
 
 def cancel_meeting(meeting, profile):
-    _active(meeting.mentorship, profile)
+    require_active(meeting.mentorship, profile)
     if meeting.cancelled:
         raise NotAllowed(_("This meeting is already cancelled."))
     Meeting.objects.filter(pk=meeting.pk).update(

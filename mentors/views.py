@@ -36,7 +36,7 @@ from mentors.suggest import version as suggest_version
 
 
 def own_profile(user):
-    return Profile.objects.filter(user=user).first()
+    return Profile.objects.of(user)
 
 
 @require_safe
@@ -326,7 +326,7 @@ def wait_for_round(request):
 @require_POST
 @login_required
 def leave_waiting_list(request, entry_id):
-    WaitingListEntry.objects.filter(pk=entry_id, mentee__user=request.user).delete()
+    get_object_or_404(WaitingListEntry, pk=entry_id, mentee__user=request.user).delete()
     messages.success(request, _("You left the waiting list."))
     return redirect("mentors:mentoring")
 

@@ -263,9 +263,7 @@ def _agreement(pair, me, form):
 
 
 def _goal(pair, me, form):
-    relationships.side(pair, me)
-    if pair.status != Mentorship.Status.ACTIVE:
-        raise relationships.NotAllowed(_("This mentorship has ended."))
+    relationships.require_active(pair, me)
     Goal.objects.create(mentorship=pair, **form.cleaned_data)
 
 
@@ -283,9 +281,7 @@ def _meeting(pair, me, form):
 
 
 def _checkin(pair, me, form):
-    relationships.side(pair, me)
-    if pair.status != Mentorship.Status.ACTIVE:
-        raise relationships.NotAllowed(_("This mentorship has ended."))
+    relationships.require_active(pair, me)
     CheckIn.objects.create(mentorship=pair, author=me, **form.cleaned_data)
 
 

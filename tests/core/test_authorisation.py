@@ -135,8 +135,12 @@ def test_posts_against_someone_elses_objects_change_nothing(owned):
     for url, data in posts:
         response = client.post(url, data)
         assert response.status_code == 404, url
+    assert client.post(f"/me/mentoring/waiting/{owned['waiting'].pk}/leave").status_code == 404
+    assert (
+        client.post(f"/groups/{group.pk}/applications/{owned['application'].pk}/adopt").status_code
+        == 404
+    )
     # Owner-only actions that answer with a redirect and a message, changing nothing.
-    client.post(f"/me/mentoring/waiting/{owned['waiting'].pk}/leave")
     client.post(f"/me/blocked/{owned['block'].pk}/unblock")
     client.post(f"/groups/{group.pk}/applications/{owned['application'].pk}/approve")
     client.post(

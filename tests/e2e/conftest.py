@@ -80,6 +80,16 @@ def page(browser, width, site):
     context.close()
 
 
+def sign_in(page, site, email, next_url=""):
+    """The log-in form, filled and sent as a person would."""
+    from tests.factories import PASSWORD
+
+    page.goto(site + "/accounts/login/" + (f"?next={next_url}" if next_url else ""))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+
 def shot(page, name):
     """Save a full-page screenshot as a test artefact."""
     ARTEFACTS.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from PIL import Image
 
-from tests.e2e.conftest import accessible, open_page, shot
+from tests.e2e.conftest import accessible, open_page, shot, sign_in
 from tests.factories import PASSWORD, make_profile
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -94,10 +94,7 @@ def test_a_new_member_finds_a_mentor_and_they_start_working_together(
     # The mentor accepts.
     mentor_context, mentor_page = open_page(browser, width)
     try:
-        mentor_page.goto(site + "/accounts/login/")
-        mentor_page.get_by_label("Email").fill(mentor.user.email)
-        mentor_page.get_by_label("Password").fill(PASSWORD)
-        mentor_page.get_by_role("button", name="Sign In").click()
+        sign_in(mentor_page, site, mentor.user.email)
         mentor_page.goto(site + "/me/mentoring/")
         assert mentor_page.get_by_text("I lead a team for the first time.").is_visible()
         check(mentor_page, "mentoring-mentor", width)
@@ -126,10 +123,7 @@ def test_a_new_member_finds_a_mentor_and_they_start_working_together(
     # The mentee confirms the agreement the mentor wrote.
     context, page = open_page(browser, width)
     try:
-        page.goto(site + "/accounts/login/")
-        page.get_by_label("Email").fill(f"newcomer-{width}@example.org")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign In").click()
+        sign_in(page, site, f"newcomer-{width}@example.org")
         page.goto(site + "/me/mentoring/")
         page.get_by_role("link", name="Morgan Mentor").first.click()
         page.get_by_role("button", name="I agree").click()

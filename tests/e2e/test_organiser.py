@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tests.e2e.conftest import accessible, open_page, shot
-from tests.factories import PASSWORD, make_campaign, make_host, make_member, make_organiser
+from tests.e2e.conftest import accessible, open_page, shot, sign_in
+from tests.factories import make_campaign, make_host, make_member, make_organiser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -50,10 +50,7 @@ def test_organiser_runs_a_session_from_the_admin(browser, width, site):
     attendee = make_member(email=f"attendee-{width}@example.org")
     context, page = open_page(browser, width)
     try:
-        page.goto(site + "/accounts/login/?next=/admin/")
-        page.get_by_label("Email").fill(organiser.email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign In").click()
+        sign_in(page, site, organiser.email, next_url="/admin/")
         page.wait_for_url("**/accounts/2fa/authenticate/**")
         check(page, "organiser-two-factor", width)
         for _attempt in range(2):  # a code belongs to its 30-second window
