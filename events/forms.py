@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.cache import per_version
 from events.models import Campaign, Host, JoinOption, Proposal, local_datetime
 
 
@@ -74,11 +75,19 @@ class AgendaFilterForm(forms.Form):
             "host": data["host"].slug if data.get("host") else "",
             "platform": data.get("platform", ""),
             "past": data.get("past", False),
-            "campaigns": list(Campaign.objects.order_by("-starts_on").values_list("slug", "name")),
-            "hosts": list(Host.objects.order_by("name").values_list("slug", "name")),
+            **menu_choices(),
             "platforms": JoinOption.Platform.choices,
             "ignored": self.ignored_fields,
         }
+
+
+@per_version
+def menu_choices():
+    """Every campaign and host, for the filter menus (the same for every visitor)."""
+    return {
+        "campaigns": list(Campaign.objects.order_by("-starts_on").values_list("slug", "name")),
+        "hosts": list(Host.objects.order_by("name").values_list("slug", "name")),
+    }
 
 
 def time_zone_choices():

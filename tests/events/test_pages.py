@@ -6,7 +6,7 @@ import time_machine
 from django.test import Client
 
 from events.models import Event, Registration
-from tests.factories import make_event, make_join_option, make_member, make_organiser
+from tests.factories import make_event, make_host, make_join_option, make_member, make_organiser
 
 pytestmark = pytest.mark.django_db
 LAUNCH = "/events/?campaign=national-mentoring-month-2023&past=1"
@@ -84,6 +84,29 @@ def test_month_grid_for_january_2023(client, launch_schedule):
     assert '<span aria-current="date">18</span>' in html
     assert 'href="/events/calendar/2022/12/"' in html and 'href="/events/calendar/2023/2/"' in html
     assert html.count('class="month-grid__time"') == 5  # the TBD session is in February
+
+
+def test_markup_in_titles_hosts_and_summaries_is_shown_as_text(client):
+    """The lists are written in Python (events_tags): every value is escaped there."""
+    script = "<script>alert('x')</script>"
+    host = make_host(name=f"Host {script} & Co")
+    make_event(title=f"Title {script}", summary=f'Summary "{script}"', host=host)
+    with time_machine.travel(datetime(2026, 12, 1, tzinfo=UTC), tick=False):
+        for url in ("/events/", "/events/calendar/2027/1/"):
+            html = client.get(url).content.decode()
+            assert script not in html, url
+            assert "Title &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html, url
+            assert f'value="{host.slug}">Host &lt;script&gt;' in html  # the filter menu
+            assert "Host &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; Co" in html
+
+
+def test_filter_menus_learn_of_a_new_host_at_once(client):
+    make_event()
+    client.get("/events/")
+    host = make_host(name="Newly added host")
+    assert f'<option value="{host.slug}">Newly added host</option>' in (
+        client.get("/events/").content.decode()
+    )
 
 
 @pytest.mark.parametrize(
