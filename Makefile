@@ -9,7 +9,7 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DJANGO_SETTINGS_MODULE=mentoring_hub.settings_test
 PYTEST := $(TEST_ENV) $(VENV)/bin/pytest -n 2 -m "not e2e"
 
-.PHONY: run serve test test-sqlite test-postgres test-e2e chromium lint format bench clean
+.PHONY: run serve test test-sqlite test-postgres test-e2e chromium lint format bench bench-load bench-soak clean
 
 # Installs happen only when a requirements file changed (the stamp is older).
 $(VENV)/.installed: requirements.txt
@@ -91,6 +91,14 @@ format: $(VENV)/.installed-dev
 ## bench: pages against a trivial view, gunicorn (2 workers) on PostgreSQL and Redis, wrk
 bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+## bench-load: a busy campaign day: every page and registration POSTs beside the trivial view
+bench-load: $(VENV)/.installed-dev
+	$(PY) bench/load.py load $(BENCH_ARGS)
+
+## bench-soak: ten minutes at a fixed rate; fails if a request fails or worker memory grows
+bench-soak: $(VENV)/.installed-dev
+	$(PY) bench/load.py soak $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/static

@@ -49,14 +49,14 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def bench_environment(port):
+def bench_environment(port, database_url=DATABASE_URL, redis_url=REDIS_URL):
     return {
         **os.environ,
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-" + "q" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": DATABASE_URL,
-        "REDIS_URL": REDIS_URL,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
         "CACHE_KEY_PREFIX": "bench",
         "BENCH_ENDPOINTS": "1",
         "LOG_LEVEL": "WARNING",
@@ -72,11 +72,11 @@ def manage(env, *args):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def create_database():
+def create_database(database_url=DATABASE_URL):
     import dj_database_url
     import psycopg2
 
-    config = dj_database_url.parse(DATABASE_URL)
+    config = dj_database_url.parse(database_url)
     connection = psycopg2.connect(
         host=config["HOST"], port=config["PORT"], user=config["USER"], dbname="postgres"
     )
@@ -108,19 +108,27 @@ def _ms(text):
     return float(number) * _UNITS[unit]
 
 
-def wrk(url, duration, headers=()):
+def wrk(url, duration, headers=(), script=None, strict=True, env=None):
+    """One wrk run. `strict`: any non-2xx/3xx answer stops the bench; otherwise they
+    are counted (with socket errors) and returned. `env` reaches a Lua `script`."""
     extra = [arg for header in headers for arg in ("-H", header)]
+    if script:
+        extra += ["-s", str(script)]
     out = subprocess.run(
         ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", *extra, url],
         capture_output=True,
         text=True,
         check=True,
         timeout=duration + 30,
+        env={**os.environ, **(env or {})},
     ).stdout
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if non_2xx:
+    if non_2xx and strict:
         raise SystemExit(f"{url}: {non_2xx.group(1)} error responses\n{out}")
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {
+        "errors": sum(map(int, errors.groups())) if errors else 0,
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
         "p99": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
@@ -202,7 +210,7 @@ def main():
         print()
     for server_env in dict.fromkeys(page.server_env for page in pages):
         group = [page for page in pages if page.server_env == server_env]
-        with serving({**env, **dict(server_env)}, port) as base:
+        with serving({**env, **dict(server_env)}, port) as (base, _master):
             for page in group:
                 result = measure(
                     base, page.path, options.duration, options.runs, page.conditional, page.headers
@@ -230,7 +238,7 @@ def serving(env, port):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base)
-        yield base
+        yield base, server.pid
     finally:
         server.terminate()
         server.wait(timeout=30)
