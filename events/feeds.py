@@ -99,7 +99,9 @@ def built(kind, key, build, request):
     stored = _built.get(slot)
     if not stored or stored[0] != version:
         body, last_modified = build()
-        stored = (version, last_modified, body, gzip.compress(body, compresslevel=1))
+        # gzip's default level: a fifth smaller than level 1 (50 against 62 KiB for
+        # 1,000 sessions) for ~5 ms more, once per change; every request sends less.
+        stored = (version, last_modified, body, gzip.compress(body, compresslevel=6))
         with _lock:
             if len(_built) >= MAX_BUILT:
                 _built.clear()

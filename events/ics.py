@@ -143,6 +143,24 @@ def vevent(event, *, site_url, show_join, join_url=None):
     return component
 
 
+# RFC 5545 folds content lines longer than 75 octets. icalendar folds by walking every
+# character of every line, which was half of a cold build of a 1,000-session feed; a
+# line shorter than that is left as it is, so it is encoded directly here and only the
+# longer ones go through icalendar's folding. The bytes are the same as to_ical()'s
+# (tested against it).
+FOLD_AT = 75
+
+
+def serialise(component):
+    """`component.to_ical()`, the same bytes, sooner."""
+    lines = []
+    for line in component.content_lines():
+        if line:
+            data = line.encode("utf-8")
+            lines.append(data if len(data) < FOLD_AT else line.to_ical())
+    return b"\r\n".join(lines) + b"\r\n"
+
+
 def stamp(row, *, site_url, show_join, join_url):
     """What a stored VEVENT depends on: when any of it changes, it is rebuilt."""
     return (
@@ -186,9 +204,9 @@ def feed(rows, load, *, site_url, name, description="", show_join, join_url=None
     entries, zones, years = [], set(), set()
     for row, slot, mark, visible, link in wanted:
         if row["pk"] in events:
-            data = vevent(
-                events[row["pk"]], site_url=site_url, show_join=visible, join_url=link
-            ).to_ical()
+            data = serialise(
+                vevent(events[row["pk"]], site_url=site_url, show_join=visible, join_url=link)
+            )
             with _lock:
                 _entries[slot] = (mark, data)
         entries.append(_entries[slot][1])
