@@ -3,7 +3,8 @@
     python bench/feeds.py
 
 Runs in-process against the bench database (the same environment as bench/run.py):
-a cold build serialises every session and every VTIMEZONE; after one change only that
+a cold build serialises every session and every VTIMEZONE; a new worker takes the
+sessions other processes serialised from the shared cache; after one change only that
 session is serialised again and the rest are spliced from their stored bytes.
 """
 
@@ -39,12 +40,30 @@ def main():
     client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0])
     count = Event.objects.listed().count()
 
-    def cold():
+    def fetch():
+        response = client.get("/events/feed.ics")
+        if response.status_code != 200:
+            raise SystemExit(f"feed.ics answered {response.status_code}")
+        return response
+
+    def new_worker():
+        """A process that has built nothing: it takes the VEVENTs other processes
+        serialised from the shared cache."""
         ics._entries.clear()
         ics._zones.clear()
+        ics._heads.clear()
         feeds._built.clear()
-        response = client.get("/events/feed.ics")
-        response.raise_for_status() if hasattr(response, "raise_for_status") else None
+        fetch()
+
+    shared = ics.shared_entries
+
+    def cold():
+        """Nothing stored anywhere: every session serialised."""
+        ics.shared_entries = lambda stale: {}
+        try:
+            new_worker()
+        finally:
+            ics.shared_entries = shared
 
     event = Event.objects.get(slug="bench-session-500")
 
@@ -52,17 +71,18 @@ def main():
         event.title = f"Bench session 500 ({time.perf_counter_ns()})"
         event.save()
         started = time.perf_counter()
-        response = client.get("/events/feed.ics")
-        response.raise_for_status() if hasattr(response, "raise_for_status") else None
+        fetch()
         return (time.perf_counter() - started) * 1000
 
     cold_ms = timed(cold)
-    client.get("/events/feed.ics")  # warm
+    client.get("/events/feed.ics")  # warm, and stored in the shared cache
+    new_worker_ms = timed(new_worker)
     rebuild_ms = statistics.median(after_one_change() for _ in range(5))
-    size = len(client.get("/events/feed.ics").content)
+    size = len(fetch().content)
     print(
         f"feed builds: {count} sessions, {size / 1024:.0f} KiB; cold build {cold_ms:.0f} ms "
-        f"(target ≤ 500), rebuild after one change {rebuild_ms:.0f} ms (target ≤ 50)"
+        f"(target ≤ 500; a new worker with the shared entries {new_worker_ms:.0f} ms), "
+        f"rebuild after one change {rebuild_ms:.0f} ms (target ≤ 50)"
     )
 
 

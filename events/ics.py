@@ -4,16 +4,20 @@ Every component is built by the icalendar library. A feed is a calendar header (
 VTIMEZONE for every zone its sessions use, with rules for the years they span) and
 each session's VEVENT, serialised once and kept until the session changes: rebuilding a
 feed after one change re-serialises one session and splices the stored bytes of the
-others between header and footer. Sessions come in as model instances (join options
-prefetched); bytes go out.
+others between header and footer. The serialised VEVENTs are shared through the cache
+too, so a new worker takes them instead of serialising every session again. Sessions
+come in as model instances (join options prefetched); bytes go out.
 """
 
 import functools
+import hashlib
+import logging
 import threading
 import uuid
 import zoneinfo
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Timezone, vDuration
@@ -28,6 +32,7 @@ REFRESH = timedelta(hours=1)
 ZONE_YEARS = (2010, 2040)
 END = b"END:VCALENDAR\r\n"
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _entries: dict = {}  # (event pk, variant) -> (stamp, bytes)
 _zones: dict = {}  # (zone, first year, last year) -> VTIMEZONE
@@ -173,6 +178,38 @@ def stamp(row, *, site_url, show_join, join_url):
     )
 
 
+# Serialised VEVENTs are also kept in the shared cache, under their stamp: a worker that
+# starts (or another machine) takes the others' work instead of serialising every
+# session again. A stamp is never reused, so a stored entry is never stale.
+SHARED_TIMEOUT = 7 * 24 * 3600
+
+
+def shared_key(slot, mark):
+    digest = hashlib.sha256(repr(mark).encode()).hexdigest()[:24]
+    return f"ics:{slot[0]}:{slot[1]}:{digest}"
+
+
+def shared_entries(stale):
+    """{slot: bytes} for the stale entries another process already serialised."""
+    if not stale:
+        return {}
+    keys = {shared_key(slot, mark): slot for slot, mark in stale}
+    try:
+        found = cache.get_many(list(keys))
+    except Exception:  # the cache is down: serialise here
+        log.warning("shared calendar entries unavailable", exc_info=True)
+        return {}
+    return {keys[key]: data for key, data in found.items()}
+
+
+def share(made):
+    if made:
+        try:
+            cache.set_many(made, SHARED_TIMEOUT)
+        except Exception:
+            log.warning("shared calendar entries unavailable", exc_info=True)
+
+
 def feed(rows, load, *, site_url, name, description="", show_join, join_url=None, key="", extra=()):
     """A whole feed.
 
@@ -198,15 +235,22 @@ def feed(rows, load, *, site_url, name, description="", show_join, join_url=None
             )
         )
     stale = [
-        row["pk"] for row, slot, mark, _v, _l in wanted if _entries.get(slot, (None,))[0] != mark
+        (slot, mark)
+        for _row, slot, mark, _v, _l in wanted
+        if _entries.get(slot, (None,))[0] != mark
     ]
-    events = load(stale) if stale else {}
+    fetched = shared_entries(stale)
+    events = load([slot[0] for slot, _mark in stale if slot not in fetched]) if stale else {}
+    made = {}
     entries, zones, years = [], set(), set()
     for row, slot, mark, visible, link in wanted:
-        if row["pk"] in events:
-            data = serialise(
-                vevent(events[row["pk"]], site_url=site_url, show_join=visible, join_url=link)
-            )
+        if slot in fetched or row["pk"] in events:
+            data = fetched.get(slot)
+            if data is None:
+                data = serialise(
+                    vevent(events[row["pk"]], site_url=site_url, show_join=visible, join_url=link)
+                )
+                made[shared_key(slot, mark)] = data
             with _lock:
                 _entries[slot] = (mark, data)
         entries.append(_entries[slot][1])
@@ -217,6 +261,7 @@ def feed(rows, load, *, site_url, name, description="", show_join, join_url=None
         entries.append(data)
         zones.add(zone)
         years.add(year)
+    share(made)
     counts = {}
     for row in rows:
         if not row["time_tbd"]:

@@ -405,3 +405,33 @@ def test_serialise_gives_the_same_bytes_as_icalendar(summary, description, locat
     component.add("DTSTART", datetime(2027, 3, 14, 2, 30, tzinfo=ZoneInfo("America/New_York")))
     component.add("CATEGORIES", [summary[:20] or "x", "Zoom webinar"])
     assert ics.serialise(component) == component.to_ical()
+
+
+def test_a_new_worker_takes_serialised_sessions_from_the_shared_cache(client, monkeypatch):
+    from events import feeds
+
+    make_event(title="First")
+    make_event(title="Second")
+    served = client.get("/events/feed.ics").content
+    # A new process: nothing built here, but the other worker's VEVENTs are shared.
+    for stored in (ics._entries, ics._heads, feeds._built):
+        stored.clear()
+
+    def no_serialising(*args, **kwargs):
+        raise AssertionError("serialised again")
+
+    monkeypatch.setattr(ics, "vevent", no_serialising)
+    assert client.get("/events/feed.ics").content == served
+
+
+def test_a_changed_session_is_never_taken_stale_from_the_shared_cache(client):
+    from events import feeds
+
+    event = make_event(title="Before the change")
+    assert b"Before the change" in client.get("/events/feed.ics").content
+    event.title = "After the change"
+    event.save()
+    for stored in (ics._entries, ics._heads, feeds._built):
+        stored.clear()
+    body = client.get("/events/feed.ics").content
+    assert b"After the change" in body and b"Before the change" not in body
