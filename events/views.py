@@ -136,7 +136,8 @@ def detail(request, slug):
         if registration and registration.status == Registration.Status.CANCELLED:
             registration = None
     registered = registration is not None and registration.status == Registration.Status.CONFIRMED
-    taken = booking.counts(event)
+    # Places and the waiting list exist only for sessions with a capacity.
+    taken = booking.counts(event) if event.capacity is not None else {"waiting": 0}
     return render(
         request,
         "events/detail.html",
