@@ -51,6 +51,7 @@ PAGES = [
     ("session page", "/events/bench-session-500/"),
     ("launch session page", "/events/national-mentoring-month-kick-off-2023/"),
     ("feed.ics 200", "/events/feed.ics"),
+    ("feed.ics 200 gzip", "/events/feed.ics"),  # what calendar apps ask for
     ("feed.ics 304", "/events/feed.ics"),
     ("directory", "/mentors/"),
     ("directory search", "/mentors/?q=leadership&experience=4"),
@@ -162,6 +163,8 @@ def load_run(options):
             headers, script, url = [], None, path
             if name.endswith("304"):
                 headers.append(f"If-None-Match: {etag(base, path)}")
+            if name.endswith("gzip"):
+                headers.append("Accept-Encoding: gzip")
             if kind == ("lua",):
                 script, url = LUA, "/"
             page, trivial = [], []
@@ -268,7 +271,8 @@ def soak_mix(base):
     def session_page():
         return "GET", f"/events/bench-session-{random.randrange(1, 1000)}/", {}, None  # noqa: S311
 
-    pages = [get(path) for name, path in PAGES if not name.endswith("304")]
+    pages = [get(path) for name, path in PAGES if not name.endswith(("304", "gzip"))]
+    pages.append(get("/events/feed.ics", **{"Accept-Encoding": "gzip"}))
     return [
         *pages,
         session_page,

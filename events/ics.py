@@ -166,16 +166,9 @@ def serialise(component):
     return b"\r\n".join(lines) + b"\r\n"
 
 
-def stamp(row, *, site_url, show_join, join_url):
+def stamp(row, *, site_url, show_join, join_url, language):
     """What a stored VEVENT depends on: when any of it changes, it is rebuilt."""
-    return (
-        row["sequence"],
-        row["updated_at"],
-        show_join,
-        join_url,
-        site_url,
-        translation.get_language(),
-    )
+    return (row["sequence"], row["updated_at"], show_join, join_url, site_url, language)
 
 
 # Serialised VEVENTs are also kept in the shared cache, under their stamp: a worker that
@@ -221,6 +214,7 @@ def feed(rows, load, *, site_url, name, description="", show_join, join_url=None
     other serialised VEVENTs for the same calendar, as (bytes, zone, year).
     """
     variant = "personal" if join_url else "public"
+    language = translation.get_language()
     wanted = []
     for row in rows:
         visible = show_join(row)
@@ -229,7 +223,7 @@ def feed(rows, load, *, site_url, name, description="", show_join, join_url=None
             (
                 row,
                 (row["pk"], variant),
-                stamp(row, site_url=site_url, show_join=visible, join_url=link),
+                stamp(row, site_url=site_url, show_join=visible, join_url=link, language=language),
                 visible,
                 link,
             )
