@@ -45,17 +45,12 @@ class Row:
     draft: bool
 
 
-def rows(events, start_only=False):
-    """Display rows for a (possibly sliced) queryset of events, in its order. With
-    `start_only` the time label is the start alone (the month grid's compact cells)."""
+def rows(events, compact=False):
+    """Display rows for a (possibly sliced) queryset of events, in its order. `compact`
+    rows (the month grid's cells) have the start alone as their time label and no
+    platforms (one query fewer)."""
     values = list(events.values(*FIELDS))
-    names = {value: str(label) for value, label in JoinOption.Platform.choices}
-    platforms = {}
-    options = JoinOption.objects.filter(event_id__in=[v["id"] for v in values])
-    for event_id, platform in options.order_by("position", "pk").values_list(
-        "event_id", "platform"
-    ):
-        platforms.setdefault(event_id, {})[names[platform]] = None
+    platforms = {} if compact else platform_names([v["id"] for v in values])
     url_prefix = reverse("events:agenda")
     return [
         Row(
@@ -64,7 +59,7 @@ def rows(events, start_only=False):
             summary=v["summary"],
             starts_on=v["starts_on"],
             time_label=format_time_range(
-                v["starts_at"], v["ends_at"], v["time_zone"], v["time_tbd"], start_only
+                v["starts_at"], v["ends_at"], v["time_zone"], v["time_tbd"], compact
             ),
             start_iso=v["starts_at"].isoformat() if v["starts_at"] and not v["time_tbd"] else "",
             time_zone=v["time_zone"],
@@ -75,3 +70,13 @@ def rows(events, start_only=False):
         )
         for v in values
     ]
+
+
+def platform_names(event_ids):
+    """{event id: {platform name: None}} in the options' order (one query)."""
+    names = {value: str(label) for value, label in JoinOption.Platform.choices}
+    platforms = {}
+    options = JoinOption.objects.filter(event_id__in=event_ids).order_by("position", "pk")
+    for event_id, platform in options.values_list("event_id", "platform"):
+        platforms.setdefault(event_id, {})[names[platform]] = None
+    return platforms

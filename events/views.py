@@ -19,7 +19,7 @@ from events.cache import public_page
 from events.forms import AgendaFilterForm, ProposalForm
 from events.listing import rows
 from events.models import Campaign, Event, Proposal, Registration
-from events.templatetags.events_tags import long_date, time_range
+from events.templatetags.events_tags import long_date, time_range, weekday_name
 from mentoring_hub import cards
 
 AGENDA_PAGE_SIZE = 25
@@ -86,16 +86,12 @@ def calendar(request, year=None, month=None):
     last = date(year, month, pycalendar.monthrange(year, month)[1])
     visible = form.filter(Event.objects.visible_to(request.user))
     events = visible.filter(starts_on__range=(first, last)).chronological()
-    by_day = dict(group_by_day(rows(events, start_only=True)))
+    by_day = dict(group_by_day(rows(events, compact=True)))
     first_weekday = (formats.get_format("FIRST_DAY_OF_WEEK") - 1) % 7  # Django: 0 = Sunday
     month_calendar = pycalendar.Calendar(firstweekday=first_weekday)
-    weeks = [
-        [(day, by_day.get(day, ())) for day in week]
-        for week in month_calendar.monthdatescalendar(year, month)
-    ]
-    weekday_names = [
-        formats.date_format(day, "l") for day in month_calendar.monthdatescalendar(year, month)[0]
-    ]
+    month_days = month_calendar.monthdatescalendar(year, month)
+    weeks = [[(day, by_day.get(day, ())) for day in week] for week in month_days]
+    weekday_names = [weekday_name(day) for day in month_days[0]]
     previous_month = (first.replace(day=1) - date.resolution).replace(day=1)
     next_month = last + date.resolution
     next_event = None

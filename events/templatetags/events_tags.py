@@ -1,6 +1,7 @@
 """Display helpers for sessions: formatting only, no rules."""
 
 import zoneinfo
+from datetime import date, timedelta
 from functools import lru_cache
 from html import escape
 
@@ -11,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
+MONDAY = date(2024, 1, 1)
 
 
 @register.filter
@@ -58,6 +60,16 @@ def _short_date(day, language):
 @lru_cache(maxsize=4096)
 def _long_date(day, language):
     return f"{formats.date_format(day, 'l')}, {formats.date_format(day, 'DATE_FORMAT')}"
+
+
+def weekday_name(day):
+    """“Monday” in the active locale."""
+    return _weekday_name(day.weekday(), get_language())
+
+
+@lru_cache(maxsize=128)
+def _weekday_name(weekday, language):
+    return formats.date_format(MONDAY + timedelta(days=weekday), "l")
 
 
 @lru_cache(maxsize=4096)
