@@ -234,7 +234,8 @@ def feed(rows, load, *, site_url, name, description="", show_join, join_url=None
         if _entries.get(slot, (None,))[0] != mark
     ]
     fetched = shared_entries(stale)
-    events = load([slot[0] for slot, _mark in stale if slot not in fetched]) if stale else {}
+    missing = [slot[0] for slot, _mark in stale if slot not in fetched]
+    events = load(missing) if missing else {}
     made = {}
     entries, zones, years = [], set(), set()
     for row, slot, mark, visible, link in wanted:

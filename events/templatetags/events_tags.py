@@ -77,17 +77,6 @@ def _day_number(day, language):
     return formats.date_format(day, "j")
 
 
-@register.filter
-def platforms(event):
-    """Platform names of a session's join options (uses the prefetched options)."""
-    names = []
-    for option in event.join_options.all():
-        label = option.get_platform_display()
-        if label not in names:
-            names.append(label)
-    return names
-
-
 # Lists of sessions are written here in Python, as Django's admin writes its change
 # list rows (admin_list.items_for_result): a template tag per field cost ~10 µs, and a
 # page of rows cost more than the rest of the page. Text is escaped with the standard
