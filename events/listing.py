@@ -2,7 +2,7 @@
 
 Django templates spend tens of microseconds per tag, and building model instances for a
 month of sessions cost more than the SQL: a list of sessions with a filter per field
-cost more than everything else on the page. Rows are read as plain values (two queries
+cost more than everything else on the page. Rows are read as plain values (one query
 whatever their number) and each row's display values are computed here in one pass
 (formatting only, no rules); the templates just print them. Measured in bench/.
 """
@@ -10,7 +10,9 @@ whatever their number) and each row's display values are computed here in one pa
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Aggregate, OuterRef, Subquery, TextField
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from events.models import Event, JoinOption
 from events.templatetags.events_tags import format_time_range
@@ -37,7 +39,7 @@ class Row:
     summary: str
     starts_on: date
     time_label: str
-    start_iso: str  # empty when the time is to be decided
+    start_iso: str  # empty when the time is to be decided (and in compact rows)
     time_zone: str
     host: str
     platforms: str
@@ -46,12 +48,16 @@ class Row:
 
 
 def rows(events, compact=False):
-    """Display rows for a (possibly sliced) queryset of events, in its order. `compact`
-    rows (the month grid's cells) have the start alone as their time label and no
-    platforms (one query fewer)."""
-    values = list(events.values(*FIELDS))
-    platforms = {} if compact else platform_names([v["id"] for v in values])
+    """Display rows for a (possibly sliced) queryset of events, in its order, in one
+    query. `compact` rows (the month grid's cells) have the start alone as their time
+    label, and no platforms or machine-readable start (the grid shows neither)."""
+    if compact:
+        values = list(events.values(*FIELDS))
+    else:
+        values = list(events.annotate(platforms=OPTIONS).values(*FIELDS, "platforms"))
+    names = platform_labels()
     url_prefix = reverse("events:agenda")
+    language = get_language()
     return [
         Row(
             url=f"{url_prefix}{v['slug']}/",
@@ -59,12 +65,14 @@ def rows(events, compact=False):
             summary=v["summary"],
             starts_on=v["starts_on"],
             time_label=format_time_range(
-                v["starts_at"], v["ends_at"], v["time_zone"], v["time_tbd"], compact
+                v["starts_at"], v["ends_at"], v["time_zone"], v["time_tbd"], compact, language
             ),
-            start_iso=v["starts_at"].isoformat() if v["starts_at"] and not v["time_tbd"] else "",
+            start_iso=""
+            if compact or v["time_tbd"] or not v["starts_at"]
+            else v["starts_at"].isoformat(),
             time_zone=v["time_zone"],
             host=v["host__name"],
-            platforms=" · ".join(platforms.get(v["id"], ())),
+            platforms="" if compact else " · ".join(platform_names(v["platforms"], names)),
             cancelled=v["status"] == Event.Status.CANCELLED,
             draft=v["status"] == Event.Status.DRAFT,
         )
@@ -72,11 +80,39 @@ def rows(events, compact=False):
     ]
 
 
-def platform_names(event_ids):
-    """{event id: {platform name: None}} in the options' order (one query)."""
-    names = {value: str(label) for value, label in JoinOption.Platform.choices}
-    platforms = {}
-    options = JoinOption.objects.filter(event_id__in=event_ids).order_by("position", "pk")
-    for event_id, platform in options.values_list("event_id", "platform"):
-        platforms.setdefault(event_id, {})[names[platform]] = None
-    return platforms
+class Joined(Aggregate):
+    """Text values joined by commas, in no particular order (PostgreSQL's STRING_AGG,
+    SQLite's GROUP_CONCAT; neither orders within an aggregate in every version we run
+    on, so callers sort)."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+# The platforms of a session's join options, in one column of the session's own row: a
+# second query for them cost more than the first. Cards name them in a fixed order
+# (the order of JoinOption.Platform), the same on every card.
+OPTIONS = Subquery(
+    JoinOption.objects.filter(event=OuterRef("pk"))
+    .order_by()
+    .values("event")
+    .annotate(platforms=Joined("platform"))
+    .values("platforms")
+)
+
+
+def platform_labels():
+    """{platform: label}, in the order cards name them."""
+    return {value: str(label) for value, label in JoinOption.Platform.choices}
+
+
+def platform_names(platforms, labels):
+    """The names of the distinct platforms in `OPTIONS`' value, in `labels`' order."""
+    if not platforms:
+        return ()
+    present = set(platforms.split(","))
+    return [label for value, label in labels.items() if value in present]

@@ -70,6 +70,7 @@ def agenda(request):
                 settings.SITE_URL, reverse("events:feed"), query_without(request, "page", "past")
             ),
         },
+        using="jinja2",
     )
 
 
@@ -113,6 +114,7 @@ def calendar(request, year=None, month=None):
             "next_event_month": next_event.starts_on if next_event else None,
             "has_events": bool(by_day),
         },
+        using="jinja2",
     )
 
 
@@ -157,6 +159,7 @@ def detail(request, slug):
             "share_image": settings.SITE_URL + reverse("events:card", args=[event.slug]),
             "share_url": settings.SITE_URL + event.get_absolute_url(),
         },
+        using="jinja2",
     )
 
 

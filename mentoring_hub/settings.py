@@ -98,6 +98,22 @@ TEMPLATES = [
             ],
         },
     },
+    # The schedule's public pages and the header and footer every page shares: see
+    # mentoring_hub/jinja2.py for why. Views name this engine (`using="jinja2"`).
+    {
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "mentoring_hub.jinja2.environment",
+            "context_processors": [
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "mentoring_hub.context_processors.site",
+            ],
+        },
+    },
 ]
 
 # Database: SQLite under var/ by default ("check out and it works"); PostgreSQL in

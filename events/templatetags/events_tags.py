@@ -21,12 +21,13 @@ def time_range(event):
     return format_time_range(event.starts_at, event.ends_at, event.time_zone, event.time_tbd)
 
 
-def format_time_range(starts_at, ends_at, time_zone, time_tbd, start_only=False):
+def format_time_range(starts_at, ends_at, time_zone, time_tbd, start_only=False, language=None):
+    """`language`: the active language, when the caller formats many (saves asking)."""
     if time_tbd or starts_at is None:
         return _("Time to be decided")
     zone = zoneinfo.ZoneInfo(time_zone)
     start = starts_at.astimezone(zone)
-    language = get_language()
+    language = language or get_language()
     text = _clock(start.time(), language)
     if ends_at and not start_only:
         end = ends_at.astimezone(zone)
@@ -159,7 +160,7 @@ def month_weeks(weeks, month, today):
         sessions = f"<ul>{sessions}</ul>" if sessions else ""
         return (
             f'<td class="{classes}"><p class="month-grid__date">{number}'
-            f'<span class="month-grid__full-date"> {escape(long_date(day))}</span></p>'
+            f'<span class="month-grid__full-date"> {escape(_long_date(day, language))}</span></p>'
             f"{sessions}</td>"
         )
 

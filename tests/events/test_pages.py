@@ -90,7 +90,7 @@ def test_markup_in_titles_hosts_and_summaries_is_shown_as_text(client):
     """The lists are written in Python (events_tags): every value is escaped there."""
     script = "<script>alert('x')</script>"
     host = make_host(name=f"Host {script} & Co")
-    make_event(title=f"Title {script}", summary=f'Summary "{script}"', host=host)
+    event = make_event(title=f"Title {script}", summary=f'Summary "{script}"', host=host)
     with time_machine.travel(datetime(2026, 12, 1, tzinfo=UTC), tick=False):
         for url in ("/events/", "/events/calendar/2027/1/"):
             html = client.get(url).content.decode()
@@ -98,6 +98,43 @@ def test_markup_in_titles_hosts_and_summaries_is_shown_as_text(client):
             assert "Title &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html, url
             assert f'value="{host.slug}">Host &lt;script&gt;' in html  # the filter menu
             assert "Host &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; Co" in html
+        # The session page is a Jinja2 template: escaped by the engine (its quotes as &#39;).
+        html = client.get(event.get_absolute_url()).content.decode()
+        assert script not in html
+        assert "<h1>Title &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</h1>" in html
+        assert "Host &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co" in html
+
+
+def test_agenda_cards_name_each_platform_once_in_a_fixed_order(client):
+    event = make_event(title="On three platforms", host=make_host(name="Demo Host"))
+    make_join_option(event, platform="facebook_live", position=0)
+    make_join_option(event, platform="zoom_webinar", position=1)
+    make_join_option(event, platform="facebook_live", position=2)
+    make_event(title="Nowhere yet", host=event.host)
+    with time_machine.travel(datetime(2026, 12, 1, tzinfo=UTC), tick=False):
+        page = text(client.get("/events/"))
+    assert "On three platforms Demo Host · Zoom webinar · Facebook Live" in page
+    assert "Nowhere yet Demo Host" in page and "Nowhere yet Demo Host ·" not in page
+
+
+def header(response):
+    return re.search(r'<header class="site-header">.*?</header>', response.content.decode(), re.S)[
+        0
+    ]
+
+
+def test_django_and_jinja2_pages_share_one_header(client):
+    """The schedule's pages are Jinja2 templates, the rest Django templates: both take
+    the header from templates/jinja2/includes/header.html."""
+    agenda, terms = header(client.get("/events/")), header(client.get("/terms/"))
+    assert agenda.replace(' aria-current="page"', "") == terms
+    assert '<a href="/events/" aria-current="page">Events</a>' in agenda
+    assert '<a href="/accounts/login/">Log in</a>' in terms
+    client.force_login(make_organiser())
+    agenda, terms = header(client.get("/events/")), header(client.get("/terms/"))
+    for page in (agenda, terms):
+        assert '<a href="/admin/">Organise</a>' in page and "Log in" not in page
+        assert re.search(r'name="csrfmiddlewaretoken" value="\w+"', page)  # the log-out form
 
 
 def test_filter_menus_learn_of_a_new_host_at_once(client):
