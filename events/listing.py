@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Aggregate, OuterRef, Subquery, TextField
-from django.urls import reverse
 from django.utils.translation import get_language
 
-from events.models import Event, JoinOption
+from events.models import Event, JoinOption, session_paths
 from events.templatetags.events_tags import format_time_range
 
 FIELDS = (
@@ -56,11 +55,11 @@ def rows(events, compact=False):
     else:
         values = list(events.annotate(platforms=OPTIONS).values(*FIELDS, "platforms"))
     names = platform_labels()
-    url_prefix = reverse("events:agenda")
+    path = session_paths()
     language = get_language()
     return [
         Row(
-            url=f"{url_prefix}{v['slug']}/",
+            url=path(v["slug"]),
             title=v["title"],
             summary=v["summary"],
             starts_on=v["starts_on"],

@@ -233,6 +233,46 @@ def test_unchanged_feed_answers_304_without_building(
     assert "Last-Modified" in changed
 
 
+@pytest.mark.parametrize("sessions", [1, 3])
+def test_a_cold_feed_build_takes_the_same_queries_for_any_number_of_sessions(client, sessions):
+    """Rows, sessions with their campaigns, join options: never a query per session (a
+    field a VEVENT shows but feeds.VEVENT_FIELDS left out would be one), whichever
+    zones, audiences and states the sessions have. The cache's own queries (the
+    database cache in SQLite runs; Redis on PostgreSQL) are not the feed's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(sessions):
+        event = make_event(
+            title=f"Cold {n}",
+            time_zone=("America/New_York", "Europe/London", "UTC")[n],
+            time_tbd=n == 2,
+            join_audience=(Event.Audience.PUBLIC, Event.Audience.MEMBERS)[n % 2],
+        )
+        make_join_option(event, passcode=f"pass-{n}")
+    ics._entries.clear()
+    with CaptureQueriesContext(connection) as queries:
+        body = feed(client).content
+    schedule = [q["sql"] for q in queries if '"events_' in q["sql"]]
+    assert len(schedule) == 3, schedule
+    assert len(parse_both(body)) == sessions
+
+
+def test_session_paths_are_the_session_pages(db):
+    from django.urls import set_script_prefix
+
+    from events.models import session_paths
+
+    event = make_event(title="Path")
+    assert session_paths()(event.slug) == event.get_absolute_url() == f"/events/{event.slug}/"
+    set_script_prefix("/hub/")
+    try:
+        assert session_paths()(event.slug) == event.get_absolute_url()
+        assert event.get_absolute_url().startswith("/hub/")
+    finally:
+        set_script_prefix("/")
+
+
 def test_personal_feed_has_my_sessions_with_the_stable_join_link(client):
     with time_machine.travel(datetime(2027, 1, 1, tzinfo=UTC), tick=False):
         mine = make_event(title="My workshop", join_audience=Event.Audience.ATTENDEES)
@@ -394,9 +434,11 @@ def test_feeds_are_gzipped_for_calendar_apps_that_ask(client, launch_schedule):
 @example(summary="x" * 67, description="", location="")
 @example(summary="é" * 33 + "x", description="", location="")
 @example(summary="é" * 34, description="", location="")
+@example(summary="x" * 64 + "😀" * 30, description="", location="")
+@example(summary="\ufeffStarts with a byte-order mark", description="\ufeff", location="")
 def test_serialise_gives_the_same_bytes_as_icalendar(summary, description, location):
-    """ics.serialise skips icalendar's folding for lines too short to fold; the bytes
-    must be exactly what icalendar writes, whatever the text (emoji, escapes, CRLF)."""
+    """ics.serialise folds lines itself; the bytes must be exactly what icalendar
+    writes, whatever the text (emoji, two-octet characters at the edge, escapes, CRLF)."""
     component = VEvent()
     component.add("UID", "same-bytes@mentoring-hub")
     component.add("SUMMARY", summary)
@@ -405,6 +447,41 @@ def test_serialise_gives_the_same_bytes_as_icalendar(summary, description, locat
     component.add("DTSTART", datetime(2027, 3, 14, 2, 30, tzinfo=ZoneInfo("America/New_York")))
     component.add("CATEGORIES", [summary[:20] or "x", "Zoom webinar"])
     assert ics.serialise(component) == component.to_ical()
+
+
+@given(
+    summary=st.text(alphabet='ab ,;:\\^\n"', max_size=300),
+    description=st.text(alphabet="x\\^,;\n", max_size=600),
+    location=st.text(alphabet=st.characters(codec="ascii"), max_size=300),
+)
+@settings(max_examples=300, deadline=None)
+# A piece of 74 octets may not end on a backslash or caret: those move to the next one.
+@example(summary="", description="x" * 61 + "\\" * 40, location="")
+@example(summary="", description="", location="y" * 63 + "^" * 90)
+def test_serialise_keeps_escapes_whole_across_folds_as_icalendar_does(
+    summary, description, location
+):
+    """Long lines are cut by slicing, not by icalendar's per-character walk: the pieces,
+    and so the bytes, must be exactly icalendar's (escapes included)."""
+    component = VEvent()
+    component.add("SUMMARY", summary)
+    component.add("DESCRIPTION", description)
+    component.add("LOCATION", location)
+    component.add("URL", "https://example.org/" + "a/" * 60)
+    assert ics.serialise(component) == component.to_ical()
+
+
+def test_every_launch_session_serialises_as_icalendar_writes_it(launch_schedule):
+    """The feed's own line writer against icalendar's, on real sessions: public and
+    personal variants, TBD and timed, with and without join details."""
+    events = Event.objects.prefetch_related("join_options").select_related("campaign")
+    assert events.count() >= 6
+    for event in events:
+        for show_join, join_url in ((False, None), (True, None), (True, "https://x.test/j")):
+            component = ics.vevent(
+                event, site_url="https://hub.test", show_join=show_join, join_url=join_url
+            )
+            assert ics.serialise(component) == component.to_ical(), event.title
 
 
 def test_a_new_worker_takes_serialised_sessions_from_the_shared_cache(client, monkeypatch):
