@@ -219,6 +219,33 @@ def test_filters_narrow_the_feed_and_bad_ones_are_ignored(client, launch_schedul
     assert len(parse_both(everything)) == 7  # the launch six and the UK summit, past included
 
 
+def test_feeds_say_their_length_and_serve_their_copy_without_a_form(
+    client, launch_schedule, monkeypatch
+):
+    """A Content-Length on every feed (gunicorn would otherwise send them chunked), the
+    gzip form's own; a feed served again from this process's copy validates no form."""
+    from events import feeds
+
+    plain = client.get("/events/feed.ics?campaign=national-mentoring-month-2023")
+    packed = client.get(
+        "/events/feed.ics?campaign=national-mentoring-month-2023",
+        headers={"accept-encoding": "gzip"},
+    )
+    schedule = client.get("/events/feed.json")
+    for response in (plain, packed, schedule):
+        assert response.status_code == 200
+        assert int(response["Content-Length"]) == len(response.content) > 0
+    assert len(packed.content) < len(plain.content)
+
+    def no_form(*args, **kwargs):
+        raise AssertionError("a form was validated for a stored feed")
+
+    monkeypatch.setattr(feeds, "AgendaFilterForm", no_form)
+    again = client.get("/events/feed.ics?campaign=national-mentoring-month-2023")
+    assert again.content == plain.content
+    assert client.get("/events/feed.json").content == schedule.content
+
+
 def test_unchanged_feed_answers_304_without_building(
     client, launch_schedule, django_assert_max_num_queries
 ):
