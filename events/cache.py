@@ -11,12 +11,16 @@ token, set a cookie or carried a flash message is never stored.
 
 import hashlib
 import logging
+import secrets
 import time
 from functools import wraps
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.dispatch import receiver
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
@@ -26,13 +30,41 @@ VERSION_KEY = "schedule:version"
 PAGE_TIMEOUT = 24 * 3600
 
 
+# During a request the version is read once and remembered (the page cache's key, the
+# filter menus and the cards' platforms all ask for it): a request shows the schedule
+# as it was when it began, and a change it makes itself moves it on. Outside requests
+# (tasks, commands) every call reads the shared cache.
+_request = Local()
+
+
+@receiver(request_started)
+def _request_started(**kwargs):
+    _request.active, _request.version = True, None
+
+
+@receiver(request_finished)
+def _request_finished(**kwargs):
+    _request.active, _request.version = False, None
+
+
+def new_version():
+    """A value never used before: the clock, so a fresh (or flushed) cache never reuses
+    one, with a random part, so two changes in one tick of a coarse (or a test's
+    frozen) clock still differ."""
+    return time.time_ns() * 1024 + secrets.randbelow(1024)
+
+
 def version():
-    """The current schedule version. A fresh (or flushed) cache starts from the clock,
-    so a version is never reused."""
+    """The current schedule version."""
+    active = getattr(_request, "active", False)
+    if active and _request.version is not None:
+        return _request.version
     value = cache.get(VERSION_KEY)
     if value is None:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        cache.add(VERSION_KEY, new_version(), timeout=None)
         value = cache.get(VERSION_KEY)
+    if active:
+        _request.version = value
     return value
 
 
@@ -49,7 +81,10 @@ def bump():
 def _bump_now():
     # A new value from the clock rather than incr(): the database cache's incr() would
     # give the key the default timeout, and any value not used before does the job.
-    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    value = new_version()
+    cache.set(VERSION_KEY, value, timeout=None)
+    if getattr(_request, "active", False):
+        _request.version = value
 
 
 def per_version(compute):

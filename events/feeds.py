@@ -72,8 +72,8 @@ def public_etag(kind):
     def etag(request, *args, **kwargs):
         digest = hashlib.sha256(raw_filters(request).encode()).hexdigest()[:16]
         encoding = "-gz" if accepts_gzip(request) else ""
-        request.schedule_version = schedule_cache.version()  # read once per request
-        return f"{kind}-{request.schedule_version}-{translation.get_language()}-{digest}{encoding}"
+        stamp = schedule_cache.version()
+        return f"{kind}-{stamp}-{translation.get_language()}-{digest}{encoding}"
 
     return etag
 
@@ -109,7 +109,7 @@ def built(kind, build, request):
     """Serve a feed from this process's copy while the schedule version is unchanged,
     else build it (and its gzip form, for the calendar apps that ask for it). Serving
     the copy validates no form: `build` does, when it runs."""
-    version = getattr(request, "schedule_version", None) or schedule_cache.version()
+    version = schedule_cache.version()  # the ETag's read: once a request
     slot = (kind, raw_filters(request), translation.get_language())
     stored = _built.get(slot)
     if not stored or stored[0] != version:

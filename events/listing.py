@@ -9,10 +9,12 @@ whatever their number) and each row's display values are computed here in one pa
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from django.db.models import Aggregate, OuterRef, Subquery, TextField
+from django.utils import translation
 from django.utils.translation import get_language
 
+from events.cache import per_version
 from events.models import Event, JoinOption, session_paths
 from events.templatetags.events_tags import format_time_range
 
@@ -50,11 +52,9 @@ def rows(events, compact=False):
     """Display rows for a (possibly sliced) queryset of events, in its order, in one
     query. `compact` rows (the month grid's cells) have the start alone as their time
     label, and no platforms or machine-readable start (the grid shows neither)."""
-    if compact:
-        values = list(events.values(*FIELDS))
-    else:
-        values = list(events.annotate(platforms=OPTIONS).values(*FIELDS, "platforms"))
-    names = platform_labels()
+    values = list(events.values(*FIELDS))
+    platforms = {} if compact else session_platforms()
+    labels = platform_labels(get_language())
     path = session_paths()
     language = get_language()
     return [
@@ -71,7 +71,7 @@ def rows(events, compact=False):
             else v["starts_at"].isoformat(),
             time_zone=v["time_zone"],
             host=v["host__name"],
-            platforms="" if compact else " · ".join(platform_names(v["platforms"], names)),
+            platforms=" · ".join(labels[p] for p in platforms.get(v["id"], ())),
             cancelled=v["status"] == Event.Status.CANCELLED,
             draft=v["status"] == Event.Status.DRAFT,
         )
@@ -79,39 +79,21 @@ def rows(events, compact=False):
     ]
 
 
-class Joined(Aggregate):
-    """Text values joined by commas, in no particular order (PostgreSQL's STRING_AGG,
-    SQLite's GROUP_CONCAT; neither orders within an aggregate in every version we run
-    on, so callers sort)."""
-
-    function = "STRING_AGG"
-    template = "%(function)s(%(expressions)s, ',')"
-    output_field = TextField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
-
-
-# The platforms of a session's join options, in one column of the session's own row: a
-# second query for them cost more than the first. Cards name them in a fixed order
-# (the order of JoinOption.Platform), the same on every card.
-OPTIONS = Subquery(
-    JoinOption.objects.filter(event=OuterRef("pk"))
-    .order_by()
-    .values("event")
-    .annotate(platforms=Joined("platform"))
-    .values("platforms")
-)
+@per_version
+def session_platforms():
+    """{session id: its platforms, each once, in JoinOption.Platform's order}: what the
+    cards name. Read in one small query when the schedule changes and kept until it
+    changes again (data, not rendered output, like the filter menus): reading them with
+    each list, even as a subquery of its own row, cost as much as the rows."""
+    order = {value: n for n, value in enumerate(JoinOption.Platform.values)}
+    found = {}
+    for event_id, platform in JoinOption.objects.order_by().values_list("event_id", "platform"):
+        found.setdefault(event_id, set()).add(platform)
+    return {pk: tuple(sorted(present, key=order.get)) for pk, present in found.items()}
 
 
-def platform_labels():
-    """{platform: label}, in the order cards name them."""
-    return {value: str(label) for value, label in JoinOption.Platform.choices}
-
-
-def platform_names(platforms, labels):
-    """The names of the distinct platforms in `OPTIONS`' value, in `labels`' order."""
-    if not platforms:
-        return ()
-    present = set(platforms.split(","))
-    return [label for value, label in labels.items() if value in present]
+@lru_cache(maxsize=16)
+def platform_labels(language):
+    """{platform: its name in `language`}."""
+    with translation.override(language):
+        return {value: str(label) for value, label in JoinOption.Platform.choices}

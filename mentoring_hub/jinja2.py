@@ -11,6 +11,8 @@ Django templates, which reach the shared header and footer through `{% jinja %}`
 
 from functools import lru_cache
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.defaultfilters import date, linebreaks_filter, urlencode
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
@@ -45,15 +47,54 @@ def site_links():
     return _site_links(get_script_prefix())
 
 
-def url(name, *args, **kwargs):
-    """Django's {% url %}: `url("events:ics", event.slug)`."""
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+def url(name, *args):
+    """Django's {% url %}: `url("events:ics", event.slug)`; each address reversed once
+    per process (and script prefix): the URL configuration does not change while it
+    runs, and reversing cost more than the rest of a page's links."""
+    return _reversed(get_script_prefix(), name, args)
+
+
+@lru_cache(maxsize=1024)
+def _reversed(prefix, name, args):
+    return reverse(name, args=args or None)
+
+
+# Pages ask for the same few static files and the same few dozen words on every
+# request. A file's hashed name is fixed for the life of a process (the manifest is
+# read once), and so is a translation in a given language (catalogs load once), so
+# each is looked up once, not once per request.
+static = lru_cache(maxsize=256)(static)
+
+
+@lru_cache(maxsize=4096)
+def _gettext(language, message):
+    return translation.gettext(message)
+
+
+@lru_cache(maxsize=1024)
+def _ngettext(language, singular, plural, number):
+    return translation.ngettext(singular, plural, number)
+
+
+def gettext(message):
+    return _gettext(translation.get_language(), message)
+
+
+def ngettext(singular, plural, number):
+    return _ngettext(translation.get_language(), singular, plural, number)
+
+
+@receiver(setting_changed)
+def forget(**kwargs):
+    """Tests change settings (languages, static storage, URLs): look everything up again."""
+    for remembered in (_reversed, static, _gettext, _ngettext, _site_links):
+        remembered.cache_clear()
 
 
 def environment(**options):
     options.pop("autoescape", None)  # always on, whatever the settings say
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
-    env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=True)
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)
     env.globals.update(
         static=static,
         url=url,

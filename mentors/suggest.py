@@ -8,12 +8,12 @@ A request then costs one cache read, the block list, and the five profiles it sh
 """
 
 import threading
-import time
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 
+from events.cache import new_version
 from mentors.matching import Matrix, Names, Person, score
 from mentors.models import Block, Language, MatchingSettings, Profile, Topic
 
@@ -27,7 +27,7 @@ _built = {"version": None}
 
 def bump():
     """Mark every process's arrays stale, once the current transaction commits."""
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, time.time_ns(), None))
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, new_version(), None))
 
 
 def version():
@@ -35,7 +35,7 @@ def version():
     pages are only ever used under the stamp they were built with."""
     stamp = cache.get(VERSION_KEY)
     if stamp is None:
-        stamp = time.time_ns()
+        stamp = new_version()
         cache.add(VERSION_KEY, stamp, None)
         stamp = cache.get(VERSION_KEY, stamp)
     return stamp

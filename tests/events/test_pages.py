@@ -117,6 +117,44 @@ def test_agenda_cards_name_each_platform_once_in_a_fixed_order(client):
     assert "Nowhere yet Demo Host" in page and "Nowhere yet Demo Host ·" not in page
 
 
+def test_agenda_cards_learn_of_changed_join_options_at_once(client):
+    """The cards' platforms are kept per schedule version: adding or removing a way to
+    join shows on the next request, in this process and any other."""
+    event = make_event(title="Moving platforms", host=make_host(name="Demo Host"))
+    with time_machine.travel(datetime(2026, 12, 1, tzinfo=UTC), tick=False):
+        assert "Moving platforms Demo Host ·" not in text(client.get("/events/"))
+        option = make_join_option(event, platform="teams")
+        assert "Moving platforms Demo Host · Microsoft Teams" in text(client.get("/events/"))
+        option.delete()
+        assert "Moving platforms Demo Host ·" not in text(client.get("/events/"))
+
+
+def test_the_schedule_version_is_read_once_a_request_and_afresh_outside_one(client, monkeypatch):
+    from events import cache as schedule_cache
+
+    first = schedule_cache.version()
+    schedule_cache._bump_now()  # another process changed the schedule
+    assert schedule_cache.version() != first  # no request: nothing remembered
+
+    reads = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(schedule_cache.__dict__["_real"], name)
+
+        def get(self, key, *args):
+            reads.append(key)
+            return schedule_cache.__dict__["_real"].get(key, *args)
+
+    monkeypatch.setitem(schedule_cache.__dict__, "_real", schedule_cache.cache)
+    monkeypatch.setattr(schedule_cache, "cache", Counting())
+    make_event()
+    with time_machine.travel(datetime(2026, 12, 1, tzinfo=UTC), tick=False):
+        assert client.get("/events/").status_code == 200  # page key, menus, platforms
+    assert reads.count(schedule_cache.VERSION_KEY) == 1
+    assert schedule_cache.version() == schedule_cache.version()  # read again, unchanged
+
+
 def header(response):
     return re.search(r'<header class="site-header">.*?</header>', response.content.decode(), re.S)[
         0
