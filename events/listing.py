@@ -31,6 +31,8 @@ FIELDS = (
     "status",
     "host__name",
 )
+# The month grid's cells show a start and a title: no host (a join), summary or end.
+COMPACT_FIELDS = tuple(f for f in FIELDS if f not in ("summary", "ends_at", "host__name"))
 
 
 @dataclass(slots=True)
@@ -51,8 +53,9 @@ class Row:
 def rows(events, compact=False):
     """Display rows for a (possibly sliced) queryset of events, in its order, in one
     query. `compact` rows (the month grid's cells) have the start alone as their time
-    label, and no platforms or machine-readable start (the grid shows neither)."""
-    values = list(events.values(*FIELDS))
+    label, and no host, summary, platforms or machine-readable start (the grid shows
+    none of them)."""
+    values = list(events.values(*(COMPACT_FIELDS if compact else FIELDS)))
     platforms = {} if compact else session_platforms()
     labels = platform_labels(get_language())
     path = session_paths()
@@ -61,16 +64,16 @@ def rows(events, compact=False):
         Row(
             url=path(v["slug"]),
             title=v["title"],
-            summary=v["summary"],
+            summary=v.get("summary", ""),
             starts_on=v["starts_on"],
             time_label=format_time_range(
-                v["starts_at"], v["ends_at"], v["time_zone"], v["time_tbd"], compact, language
+                v["starts_at"], v.get("ends_at"), v["time_zone"], v["time_tbd"], compact, language
             ),
             start_iso=""
             if compact or v["time_tbd"] or not v["starts_at"]
             else v["starts_at"].isoformat(),
             time_zone=v["time_zone"],
-            host=v["host__name"],
+            host=v.get("host__name", ""),
             platforms=" · ".join(labels[p] for p in platforms.get(v["id"], ())),
             cancelled=v["status"] == Event.Status.CANCELLED,
             draft=v["status"] == Event.Status.DRAFT,
