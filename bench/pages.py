@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 UNCACHED = (("PUBLIC_PAGE_CACHE", "0"),)
 GZIP = ("Accept-Encoding: gzip",)
+FEED_BYTES = 708_363  # /events/feed.ics with bench/seed.py's 1,000 sessions
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,10 @@ PAGES = [
         for variant, server_env in (("cached", ()), ("uncached", UNCACHED))
     ),
     Page("feed.ics (1000 sessions) 200", "/events/feed.ics", setup=thousand_sessions),
+    # What sending that many bytes costs by itself: the trivial view with a body the
+    # size of the 1,000-session feed (692 KiB). A feed served from stored bytes cannot
+    # be faster than this.
+    Page(f"trivial view, {FEED_BYTES // 1024} KiB body", f"/bench/bytes/{FEED_BYTES}"),
     Page(
         "feed.ics (1000 sessions) 200 gzip",
         "/events/feed.ics",

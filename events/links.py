@@ -5,8 +5,8 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 
-def google_url(event, site_url):
-    page = site_url + event.get_absolute_url()
+def google_url(event, page):
+    """`page`: the session page's absolute URL, for the entry's details."""
     if event.time_tbd or event.starts_at is None:
         dates = f"{event.starts_on:%Y%m%d}/{event.starts_on + timedelta(days=1):%Y%m%d}"
     else:
@@ -22,8 +22,8 @@ def google_url(event, site_url):
     return "https://calendar.google.com/calendar/render?" + urlencode(params)
 
 
-def outlook_url(event, site_url):
-    page = site_url + event.get_absolute_url()
+def outlook_url(event, page):
+    """`page`: the session page's absolute URL, for the entry's body."""
     if event.time_tbd or event.starts_at is None:
         start, end, all_day = (
             event.starts_on.isoformat(),

@@ -127,7 +127,8 @@ def month_url(day, query=""):
 @public_page
 def detail(request, slug):
     events = Event.objects.visible_to(request.user).select_related("campaign", "host")
-    event = get_object_or_404(events.prefetch_related("join_options"), slug=slug)
+    event = get_object_or_404(events, slug=slug)
+    page = event.get_absolute_url()  # reversed once: the page links to itself five times
     registration = None
     if request.user.is_authenticated:
         registration = event.registrations.filter(user=request.user).first()
@@ -141,7 +142,7 @@ def detail(request, slug):
         "events/detail.html",
         {
             "event": event,
-            "join_options": list(event.join_options.all()),
+            "join_options": list(event.join_options.all()),  # one query, no prefetch step
             "can_see_join_details": event.join_details_visible_to(
                 request.user, registered=registered
             ),
@@ -152,12 +153,13 @@ def detail(request, slug):
             if event.capacity is None
             else max(event.capacity - taken["confirmed"], 0),
             "waiting_count": taken["waiting"],
-            "google_url": links.google_url(event, settings.SITE_URL),
-            "outlook_url": links.outlook_url(event, settings.SITE_URL),
+            "page_path": page,
+            "google_url": links.google_url(event, settings.SITE_URL + page),
+            "outlook_url": links.outlook_url(event, settings.SITE_URL + page),
             "share_title": event.title,
             "share_description": event.summary or event.title,
             "share_image": settings.SITE_URL + reverse("events:card", args=[event.slug]),
-            "share_url": settings.SITE_URL + event.get_absolute_url(),
+            "share_url": settings.SITE_URL + page,
         },
         using="jinja2",
     )

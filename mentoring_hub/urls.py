@@ -28,3 +28,4 @@ if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
 
 if settings.BENCH_ENDPOINTS:
     urlpatterns.append(path("bench/ok", views.bench_ok, name="bench-ok"))
+    urlpatterns.append(path("bench/bytes/<int:size>", views.bench_bytes, name="bench-bytes"))

@@ -1,6 +1,8 @@
+import functools
+
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views import static
@@ -69,3 +71,22 @@ def media(request, path):
 def bench_ok(request):
     """The trivial baseline view that bench/ compares every page against."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+BENCH_MAX_BYTES = 8 * 1024 * 1024
+
+
+@functools.lru_cache(maxsize=4)
+def _bench_body(size):
+    return b"x" * size
+
+
+def bench_bytes(request, size):
+    """The trivial view sending `size` bytes: what sending a large response (a feed)
+    costs by itself, so bench/ can tell that cost from the feed's own."""
+    if size > BENCH_MAX_BYTES:
+        raise Http404("Too large")
+    body = _bench_body(size)
+    response = HttpResponse(body, content_type="text/plain")
+    response["Content-Length"] = str(len(body))
+    return response
