@@ -146,7 +146,9 @@ def write_state(event, state, hosts):
     except ValidationError as exc:
         raise ScheduleError(f"{event.slug}: {'; '.join(exc.messages)}") from exc
     event.save()
-    event.join_options.all().delete()
+    removed, _kinds = event.join_options.all().delete()
+    if removed and not state["join_options"]:
+        event.join_details_changed()  # the last way to join is gone (new ones tell it)
     for position, values in enumerate(state["join_options"]):
         option = JoinOption(event=event, position=position, **values)
         try:

@@ -106,6 +106,21 @@ def test_a_changed_file_updates_sessions_nobody_edited(launch_schedule, tmp_path
     assert kick_off.join_options.get().passcode == "999999"
 
 
+def test_a_file_that_drops_every_way_to_join_tells_calendars(launch_schedule, tmp_path):
+    """The last join option removed is a change calendars must learn of (SEQUENCE)."""
+    source = (SCHEDULES / "2023-01-us-air-force-national-mentoring-month.toml").read_text()
+    block = '[[sessions.join_options]]\nplatform = "zoom_webinar"\nmeeting_id = "1603334786"\n'
+    assert block in source
+    before = Event.objects.get(slug="national-mentoring-month-kick-off-2023").sequence
+    changed = tmp_path / "changed.toml"
+    changed.write_text(source.replace(block + 'passcode = "371908"\n', ""))
+    output = load(str(changed))
+    assert "updated national-mentoring-month-kick-off-2023" in output
+    kick_off = Event.objects.get(slug="national-mentoring-month-kick-off-2023")
+    assert not kick_off.join_options.exists()
+    assert kick_off.sequence > before
+
+
 def test_a_bad_file_is_refused_whole(db, tmp_path):
     source = (SCHEDULES / "2023-01-us-air-force-national-mentoring-month.toml").read_text()
     broken = tmp_path / "broken.toml"
