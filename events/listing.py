@@ -84,15 +84,16 @@ def rows(events, compact=False):
 
 @per_version
 def session_platforms():
-    """{session id: its platforms, each once, in JoinOption.Platform's order}: what the
-    cards name. Read in one small query when the schedule changes and kept until it
-    changes again (data, not rendered output, like the filter menus): reading them with
-    each list, even as a subquery of its own row, cost as much as the rows."""
-    order = {value: n for n, value in enumerate(JoinOption.Platform.values)}
+    """{session id: its platforms, each once, in the organiser's order of its join
+    options (as the session page lists them)}: what the cards name. Read in one small
+    query when the schedule changes and kept until it changes again (data, not rendered
+    output, like the filter menus): reading them with each list, even as a subquery of
+    its own row, cost as much as the rows."""
     found = {}
-    for event_id, platform in JoinOption.objects.order_by().values_list("event_id", "platform"):
-        found.setdefault(event_id, set()).add(platform)
-    return {pk: tuple(sorted(present, key=order.get)) for pk, present in found.items()}
+    options = JoinOption.objects.order_by("event_id", "position", "pk")
+    for event_id, platform in options.values_list("event_id", "platform"):
+        found.setdefault(event_id, {})[platform] = None
+    return {pk: tuple(platforms) for pk, platforms in found.items()}
 
 
 @lru_cache(maxsize=16)

@@ -105,7 +105,7 @@ def test_markup_in_titles_hosts_and_summaries_is_shown_as_text(client):
         assert "Host &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co" in html
 
 
-def test_agenda_cards_name_each_platform_once_in_a_fixed_order(client):
+def test_agenda_cards_name_each_platform_once_in_the_organisers_order(client):
     event = make_event(title="On three platforms", host=make_host(name="Demo Host"))
     make_join_option(event, platform="facebook_live", position=0)
     make_join_option(event, platform="zoom_webinar", position=1)
@@ -113,7 +113,7 @@ def test_agenda_cards_name_each_platform_once_in_a_fixed_order(client):
     make_event(title="Nowhere yet", host=event.host)
     with time_machine.travel(datetime(2026, 12, 1, tzinfo=UTC), tick=False):
         page = text(client.get("/events/"))
-    assert "On three platforms Demo Host · Zoom webinar · Facebook Live" in page
+    assert "On three platforms Demo Host · Facebook Live · Zoom webinar" in page
     assert "Nowhere yet Demo Host" in page and "Nowhere yet Demo Host ·" not in page
 
 
