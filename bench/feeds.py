@@ -52,7 +52,7 @@ def main():
         ics._entries.clear()
         ics._zones.clear()
         ics._heads.clear()
-        feeds._built.clear()
+        feeds.forget()
         fetch()
 
     shared = ics.shared_entries

@@ -96,10 +96,15 @@ def per_version(compute):
     @wraps(compute)
     def current():
         stamp = version()
-        if remembered.get("stamp") != stamp:
-            remembered["value"] = compute()
-            remembered["stamp"] = stamp
-        return remembered["value"]
+        held = remembered.get("held")  # (stamp, value), replaced whole, never in parts
+        if held is not None and held[0] == stamp:
+            return held[1]
+        value = compute()
+        # A request that began before a change computes for its own (older) stamp and
+        # must not replace what a later one stored: stamps come from the clock.
+        if held is None or held[0] < stamp:
+            remembered["held"] = (stamp, value)
+        return value
 
     return current
 

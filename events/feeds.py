@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import threading
+from collections import OrderedDict
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
 
@@ -33,8 +34,16 @@ from events.forms import AgendaFilterForm
 from events.models import Event, FeedToken, Registration
 
 _lock = threading.Lock()
-_built: dict = {}  # (kind, filters, language) -> (version, last_modified, body)
-MAX_BUILT = 256
+# Built feeds in this process: (kind, canonical filters, language) -> (version,
+# last_modified, body, gzipped body), least recently served first, within a budget of
+# bytes (filters are free text: every spelling must not keep a feed of its own).
+_built: OrderedDict = OrderedDict()
+_built_bytes = 0
+MAX_BUILT_BYTES = 64 * 1024 * 1024
+# The canonical filters of each spelling seen, under the schedule version they were
+# read in (a new campaign or host makes a filter value valid): raw -> (version, key).
+_spellings: dict = {}
+MAX_SPELLINGS = 4096
 
 
 def filters_key(request):
@@ -59,10 +68,23 @@ def accepts_gzip(request):
 
 
 def raw_filters(request):
-    """The feed filters as given (no form, no database): what a built feed is stored
-    under in this process, and part of its ETag. Spellings of the same filters are
-    stored apart; they build the same feed."""
-    return "&".join(f"{k}={request.GET.get(k, '')}" for k in FILTER_NAMES if k in request.GET)
+    """The feed filters as given, encoded so that different filters never read the same
+    (no form, no database): part of the ETag, and the key to their canonical form."""
+    return urlencode([(k, request.GET.get(k, "")) for k in FILTER_NAMES if k in request.GET])
+
+
+def canonical_filters(request, version):
+    """filters_key()'s canonical string, validated once per spelling and schedule
+    version: a stored feed is then served without a form."""
+    raw = raw_filters(request)
+    known = _spellings.get(raw)
+    if known is None or known[0] != version:
+        known = (version, filters_key(request)[1])
+        with _lock:
+            if len(_spellings) >= MAX_SPELLINGS:
+                _spellings.clear()
+            _spellings[raw] = known
+    return known[1]
 
 
 def public_etag(kind):
@@ -105,12 +127,21 @@ def load_events(pks):
     return {event.pk: event for event in events}
 
 
+def forget():
+    """Drop every feed built in this process (a new process, for tests and bench/)."""
+    global _built_bytes
+    with _lock:
+        _built.clear()
+        _spellings.clear()
+        _built_bytes = 0
+
+
 def built(kind, build, request):
     """Serve a feed from this process's copy while the schedule version is unchanged,
-    else build it (and its gzip form, for the calendar apps that ask for it). Serving
-    the copy validates no form: `build` does, when it runs."""
+    else build it (and its gzip form, for the calendar apps that ask for it)."""
+    global _built_bytes
     version = schedule_cache.version()  # the ETag's read: once a request
-    slot = (kind, raw_filters(request), translation.get_language())
+    slot = (kind, canonical_filters(request, version), translation.get_language())
     stored = _built.get(slot)
     if not stored or stored[0] != version:
         body, last_modified = build()
@@ -118,9 +149,18 @@ def built(kind, build, request):
         # 1,000 sessions) for ~5 ms more, once per change; every request sends less.
         stored = (version, last_modified, body, gzip.compress(body, compresslevel=6))
         with _lock:
-            if len(_built) >= MAX_BUILT:
-                _built.clear()
+            replaced = _built.pop(slot, None)
+            if replaced:
+                _built_bytes -= len(replaced[2]) + len(replaced[3])
             _built[slot] = stored
+            _built_bytes += len(body) + len(stored[3])
+            while _built_bytes > MAX_BUILT_BYTES and len(_built) > 1:
+                _old_slot, old = _built.popitem(last=False)
+                _built_bytes -= len(old[2]) + len(old[3])
+    else:
+        with _lock:
+            if slot in _built:
+                _built.move_to_end(slot)
     _version, last_modified, body, compressed = stored
     return (compressed, "gzip") if accepts_gzip(request) else (body, None), last_modified
 

@@ -246,6 +246,41 @@ def test_feeds_say_their_length_and_serve_their_copy_without_a_form(
     assert client.get("/events/feed.json").content == schedule.content
 
 
+def test_filters_that_read_alike_never_share_a_stored_feed(client, launch_schedule):
+    """An escaped '&' is part of a value, not another filter: the second address asks
+    for an unknown campaign (ignored: every session), the first for one session."""
+    everything = feed(client, "?campaign=national-mentoring-month-2023%26q%3DKick-off")
+    narrowed = feed(client, "?campaign=national-mentoring-month-2023&q=Kick-off")
+    assert len(parse_both(everything.content)) == 7
+    assert len(parse_both(narrowed.content)) == 1
+    assert everything["ETag"] != narrowed["ETag"]
+
+
+def test_a_filter_value_that_becomes_valid_narrows_the_feed_at_once(client, launch_schedule):
+    before = feed(client, "?campaign=added-later")  # unknown: ignored, every session
+    assert len(parse_both(before.content)) == 7
+    make_event(title="In the new campaign", campaign=make_campaign(slug="added-later"))
+    after = parse_both(feed(client, "?campaign=added-later").content)
+    assert [summary for _s, _e, summary, _st in after.values()] == ["In the new campaign"]
+
+
+def test_stored_feeds_stay_within_their_byte_budget(client, launch_schedule, monkeypatch):
+    """Every spelling of a free-text filter is a feed of its own: the oldest served are
+    dropped once the stored bytes pass the budget, and what is served stays right."""
+    from events import feeds
+
+    feeds.forget()
+    one = len(feed(client).content)
+    monkeypatch.setattr(feeds, "MAX_BUILT_BYTES", int(one * 2.5))
+    for n in range(9):  # "Mentoring", "mEntoring", ...: every launch session matches
+        word = "mentoring"
+        feed(client, f"?q={word[:n]}{word[n].upper()}{word[n + 1 :]}")
+    assert len(feeds._built) <= 3
+    assert feeds._built_bytes <= feeds.MAX_BUILT_BYTES
+    assert feeds._built_bytes == sum(len(v[2]) + len(v[3]) for v in feeds._built.values())
+    assert len(feed(client).content) == one
+
+
 def test_unchanged_feed_answers_304_without_building(
     client, launch_schedule, django_assert_max_num_queries
 ):
@@ -518,8 +553,9 @@ def test_a_new_worker_takes_serialised_sessions_from_the_shared_cache(client, mo
     make_event(title="Second")
     served = client.get("/events/feed.ics").content
     # A new process: nothing built here, but the other worker's VEVENTs are shared.
-    for stored in (ics._entries, ics._heads, feeds._built):
+    for stored in (ics._entries, ics._heads):
         stored.clear()
+    feeds.forget()
 
     def no_serialising(*args, **kwargs):
         raise AssertionError("serialised again")
@@ -535,7 +571,8 @@ def test_a_changed_session_is_never_taken_stale_from_the_shared_cache(client):
     assert b"Before the change" in client.get("/events/feed.ics").content
     event.title = "After the change"
     event.save()
-    for stored in (ics._entries, ics._heads, feeds._built):
+    for stored in (ics._entries, ics._heads):
         stored.clear()
+    feeds.forget()
     body = client.get("/events/feed.ics").content
     assert b"After the change" in body and b"Before the change" not in body

@@ -152,7 +152,23 @@ def test_the_schedule_version_is_read_once_a_request_and_afresh_outside_one(clie
     with time_machine.travel(datetime(2026, 12, 1, tzinfo=UTC), tick=False):
         assert client.get("/events/").status_code == 200  # page key, menus, platforms
     assert reads.count(schedule_cache.VERSION_KEY) == 1
-    assert schedule_cache.version() == schedule_cache.version()  # read again, unchanged
+    schedule_cache.version()
+    assert reads.count(schedule_cache.VERSION_KEY) == 2  # after the request: read again
+
+
+def test_a_request_that_began_before_a_change_never_stores_old_data_under_it(db):
+    from events import cache as schedule_cache
+
+    computed = []
+    remembered = schedule_cache.per_version(lambda: computed.append(1) or len(computed))
+    schedule_cache._bump_now()
+    newer = schedule_cache.version()
+    assert remembered() == 1
+    cache_value = schedule_cache.cache.get(schedule_cache.VERSION_KEY)
+    schedule_cache.cache.set(schedule_cache.VERSION_KEY, newer - 1, None)  # an older view
+    assert remembered() == 2  # computed for the older stamp...
+    schedule_cache.cache.set(schedule_cache.VERSION_KEY, cache_value, None)
+    assert remembered() == 1  # ...without replacing what the newer one stored
 
 
 def header(response):
