@@ -47,7 +47,10 @@ MAX_SPELLINGS = 4096
 
 
 def filters_key(request):
-    """The feed filters as a canonical string (invalid values are ignored)."""
+    """The form and the feed filters as a canonical string (invalid values are
+    ignored), validated once per request."""
+    if hasattr(request, "feed_filters"):
+        return request.feed_filters
     form = AgendaFilterForm(request.GET)
     form.is_valid()
     data = form.cleaned_data
@@ -57,7 +60,8 @@ def filters_key(request):
         ("platform", data.get("platform") or ""),
         ("q", (data.get("q") or "").strip()),
     ]
-    return form, urlencode([(k, v) for k, v in pairs if v])
+    request.feed_filters = (form, urlencode([(k, v) for k, v in pairs if v]))
+    return request.feed_filters
 
 
 FILTER_NAMES = ("campaign", "host", "platform", "q")

@@ -57,9 +57,9 @@ def rows(events, compact=False):
     none of them)."""
     values = list(events.values(*(COMPACT_FIELDS if compact else FIELDS)))
     platforms = {} if compact else session_platforms()
-    labels = platform_labels(get_language())
-    path = session_paths()
     language = get_language()
+    labels = platform_labels(language)
+    path = session_paths()
     return [
         Row(
             url=path(v["slug"]),

@@ -86,7 +86,4 @@ def bench_bytes(request, size):
     costs by itself, so bench/ can tell that cost from the feed's own."""
     if size > BENCH_MAX_BYTES:
         raise Http404("Too large")
-    body = _bench_body(size)
-    response = HttpResponse(body, content_type="text/plain")
-    response["Content-Length"] = str(len(body))
-    return response
+    return HttpResponse(_bench_body(size), content_type="text/plain")
