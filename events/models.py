@@ -459,7 +459,9 @@ class Event(models.Model):
             return True
         if not user.is_authenticated:
             return False
-        if self.join_audience == self.Audience.MEMBERS or user.has_perm("events.change_event"):
+        if self.join_audience == self.Audience.MEMBERS or registered:
+            return True
+        if user.has_perm("events.change_event"):
             return True
         if registered is None:
             registered = self.registrations.filter(

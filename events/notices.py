@@ -162,11 +162,17 @@ def reader_zone(user):
     return profile.time_zone if profile else None
 
 
-def calendar_attachment(event):
-    """The session as an .ics attachment (same UID, current SEQUENCE), with the join
-    details a registered person may see and the stable join link."""
+def calendar_attachment(event, show_join=True):
+    """The session as an .ics attachment (same UID, current SEQUENCE). With `show_join`
+    (for someone who may see them: a confirmed attendee, say) it carries the join
+    details and the stable join link; without, only what the public page shows."""
     join_url = settings.SITE_URL + reverse("events:join", args=[event.slug])
-    component = ics.vevent(event, site_url=settings.SITE_URL, show_join=True, join_url=join_url)
+    component = ics.vevent(
+        event,
+        site_url=settings.SITE_URL,
+        show_join=show_join,
+        join_url=join_url if show_join else None,
+    )
     body = ics.calendar(
         [component.to_ical()],
         name=event.title,
@@ -213,7 +219,9 @@ def send_notice(pk, now):
             .select_related("user__profile")
             .order_by("pk")
         )
-        attachment = calendar_attachment(event)
+        # People waiting see no join details on the page (unless the session shows them
+        # to every member): their calendar file must not carry them either.
+        attachments = {}
         context = {
             "event": event,
             "event_url": mail.absolute_url(event.get_absolute_url()),
@@ -236,12 +244,16 @@ def send_notice(pk, now):
                 )
                 continue
             deliveries.append(NoticeDelivery(notice=notice, user=user))
+            confirmed = registration.status == Registration.Status.CONFIRMED
+            show_join = event.join_details_visible_to(user, registered=confirmed)
+            if show_join not in attachments:
+                attachments[show_join] = calendar_attachment(event, show_join)
             message = mail.build(
                 "emails/session_changed",
                 user=user,
                 kind=EmailKind.SESSION_CHANGES,
                 context={**context, "lines": lines},
-                attachments=[attachment],
+                attachments=[attachments[show_join]],
                 skip=skip,
             )
             if message is not None:

@@ -95,6 +95,31 @@ def test_a_new_time_reaches_everyone_registered_once_with_both_zones_and_the_ics
     assert NoticeDelivery.objects.count() == 2
 
 
+def attachment_text(message):
+    """The VEVENT's description in the message's .ics, as a calendar app reads it."""
+    [(_name, body, _mimetype)] = message.attachments
+    [event] = Calendar.from_ical(body).walk("VEVENT")
+    return f"{event.get('DESCRIPTION', '')}\n{event.get('LOCATION', '')}"
+
+
+def test_people_waiting_never_get_the_passcode_in_a_change_notice(session, frozen, deliver):
+    option = session.join_options.get()
+    option.passcode = "371908"
+    option.save()
+    move(session, 14)
+    send_due(frozen, deliver)
+    by_person = {m.to[0]: m for m in mail.outbox}
+    ann, bob = by_person["ann@example.org"], by_person["bob@example.org"]
+    assert "Passcode: 371908" in attachment_text(ann)  # Ann holds a place
+    assert "Webinar ID: 123 456 7890" in attachment_text(ann)
+    waiting = attachment_text(bob)  # Bob is on the waiting list: as the page shows him
+    assert "Join details are on the session page." in waiting
+    for secret in ("371908", "123 456 7890", "1234567890", "zoom.example/j/1"):
+        assert secret not in waiting
+        assert secret not in bob.body
+        assert all(secret not in html for html, _type in bob.alternatives)
+
+
 def test_typo_fixes_and_new_titles_send_nothing(session, frozen, deliver):
     session.description = "Fixed a typo."
     session.title = "Kick-off (with a better title)"
