@@ -162,6 +162,9 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
+        # Answering before CommonMiddleware, this must check the host itself: a name
+        # outside ALLOWED_HOSTS raises DisallowedHost here, which Django answers 400.
+        request.get_host()
         match = resolved(request.path_info)
         if match and getattr(match.func, "same_for_everyone", False):
             # Nothing further down the stack (sessions, users, CSRF, messages) can

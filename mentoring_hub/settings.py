@@ -184,26 +184,29 @@ TASKS = {
 }
 
 # Caches, sessions and rate limits are shared by every worker and host: Redis when
-# REDIS_URL is set, otherwise the database cache. Never a per-process cache.
+# REDIS_URL is set, otherwise the database cache. Never a per-process cache. The
+# database cache ("database", its table made by `migrate`) also stands in for Redis
+# while Redis fails (mentoring_hub/redis_cache.py): a cache is never a single point of
+# failure, and REDIS_TIMEOUT bounds how long a hung Redis can hold a request.
 REDIS_URL = redis_url("REDIS_URL")
+REDIS_TIMEOUT = env_int("REDIS_TIMEOUT_MS", 500, minimum=1) / 1000
 CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "mh")
+DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "django_cache",
+    "KEY_PREFIX": CACHE_KEY_PREFIX,
+    "TIMEOUT": 3600,
+}
+CACHES = {"default": DATABASE_CACHE, "database": dict(DATABASE_CACHE)}
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "mentoring_hub.redis_cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
-            "TIMEOUT": 3600,
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "django_cache",
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
-            "TIMEOUT": 3600,
-        }
+    CACHES["default"] = {
+        "BACKEND": "mentoring_hub.redis_cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+        "TIMEOUT": 3600,
+        "FALLBACK": "database",
+        "RETRY_AFTER": env_int("REDIS_RETRY_AFTER", 5, minimum=1),
+        "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Public pages for anonymous visitors are stored in the shared cache, keyed on the

@@ -9,6 +9,8 @@ from mentoring_hub import views
 # The admin's own login page would bypass allauth's rate limits and two-factor step.
 admin.site.login = secure_admin_login(admin.site.login)
 
+handler500 = "mentoring_hub.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,9 +1,12 @@
 import functools
+import sys
 
 from django.conf import settings
-from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.core.cache import caches
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 from django.views import static
 from django.views.decorators.cache import never_cache
@@ -13,6 +16,7 @@ from events.cache import public_page
 from events.listing import rows
 from events.models import Event
 from events.views import current_campaign
+from mentoring_hub.redis_cache import cache_health
 from mentors.models import Guide, Story
 
 
@@ -37,17 +41,46 @@ def home(request):
     )
 
 
+RETRY_AFTER_SECONDS = 30
+
+# What an unreachable database raises: Django wraps the driver's errors in these.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
 @never_cache
 @require_safe
 def healthz(request):
-    """Liveness and database check for load balancers: 200 or 503, small JSON."""
+    """For load balancers: 200 while the database answers, whatever the cache does
+    (the site works on the database alone, see redis_cache.py); 503 when it does not.
+    The JSON says which part is down."""
+    cache_state = cache_health(caches["default"])
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        response = JsonResponse(
+            {"status": "error", "database": "unavailable", "cache": cache_state}, status=503
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return JsonResponse({"status": "ok", "database": "ok", "cache": cache_state})
+
+
+def server_error(request):
+    """The 500 handler. While the database cannot be reached, the page says so with a
+    503 and Retry-After (a proxy or browser may try again; nothing was half-written:
+    the failed transaction rolled back) instead of an error of ours. Rendered without
+    a request, as Django's own 500 page: nothing here may need the database."""
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+# Longer than any upload's name (the photo pipeline names files by their hash).
+MAX_MEDIA_PATH = 255
 
 
 @require_safe
@@ -57,6 +90,8 @@ def media(request, path):
     Uploads are user content: they may never run as a page on our origin, so every
     response forbids scripts and sniffing, and anything not an image is a download.
     """
+    if len(path) > MAX_MEDIA_PATH or "\x00" in path:
+        raise Http404("No such file")  # the file system would refuse it with an error
     response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["X-Content-Type-Options"] = "nosniff"

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_healthz_answers_200_with_json_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -28,19 +28,20 @@ def test_healthz_answers_503_when_the_database_does_not():
     script = (
         "import django; django.setup();"
         "from django.test import Client; r = Client().get('/healthz');"
-        "print(r.status_code, r.content.decode())"
+        "print(r.status_code, r['Retry-After'], r.content.decode())"
     )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "mentoring_hub.settings_test",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:1/unreachable",
+        "REDIS_URL": "",  # the database cache, down with the database
     }
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert (
         result.stdout.strip().splitlines()[-1]
-        == '503 {"status": "error", "database": "unavailable"}'
+        == '503 30 {"status": "error", "database": "unavailable", "cache": "down"}'
     )
 
 
@@ -239,3 +240,19 @@ def test_only_the_admin_may_use_inline_styles_and_no_page_inline_scripts(organis
     assert "style-src 'self' 'unsafe-inline'" in admin_policy
     assert "script-src 'self';" in admin_policy + ";"
     assert "unsafe-inline" not in Client().get("/")["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/events/", "/", "/events/feed.ics", "/events/feed.json"])
+def test_stored_pages_and_feeds_answer_only_allowed_hosts(client, path):
+    """The page cache and the feeds answer before CommonMiddleware: they check the
+    host themselves, stored or not."""
+    assert client.get(path).status_code == 200  # stored now, for anonymous visitors
+    assert client.get(path).status_code == 200
+    assert client.get(path, HTTP_HOST="evil.example").status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_very_long_media_path_is_not_found_not_an_error(client):
+    assert client.get("/media/" + "a" * 5000).status_code == 404
+    assert client.get("/media/photos/" + "b" * 300 + ".jpg").status_code == 404

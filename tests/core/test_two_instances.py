@@ -3,9 +3,7 @@ and one Redis, as the README's multi-machine deployment: a change made anywhere 
 through both at once, a sign-in through one holds on the other, rate limits count
 across both, and a task one queues is run by a worker started separately."""
 
-import http.cookiejar
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -20,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.factories import PASSWORD, make_event, make_member
+from tests.processes import Browser
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
@@ -90,39 +89,6 @@ def instances():
         for server in servers:
             server.terminate()
             server.wait(timeout=30)
-
-
-class Browser:
-    """Cookies and CSRF, kept across requests to any instance of the same site. Every
-    request names the site as `localhost`, as a proxy in front of several machines
-    would pass one public host name to all of them."""
-
-    def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        self.opener.addheaders = [("Host", "localhost")]
-
-    def get(self, url):
-        try:
-            with self.opener.open(url, timeout=10) as response:
-                return response.status, response.geturl(), response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, url, error.read().decode()
-
-    def post_form(self, url, fields, action=None):
-        """Open the page at `url`, then post its CSRF token and `fields` to `action`
-        (the page itself by default), as a browser submitting its form would."""
-        _status, _url, page = self.get(url)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
-        data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode()
-        request = urllib.request.Request(  # noqa: S310 -- loopback http only
-            action or url, data=data, headers={"Referer": url, "Host": "localhost"}
-        )
-        try:
-            with self.opener.open(request, timeout=10) as response:
-                return response.status, response.geturl(), response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, url, error.read().decode()
 
 
 def test_a_change_shows_through_both_instances_at_once(instances):
