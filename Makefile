@@ -30,7 +30,6 @@ var:
 RUN_ENV := DEBUG=1 TASKS_BACKEND=immediate
 run: $(VENV)/.installed | var
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
-	$(RUN_ENV) $(PY) manage.py createcachetable
 	$(RUN_ENV) $(PY) manage.py load_schedule --demo
 	$(RUN_ENV) $(PY) manage.py load_demo
 	$(RUN_ENV) $(PY) manage.py load_demo_mentors
@@ -40,7 +39,6 @@ run: $(VENV)/.installed | var
 ## serve: production-like: gunicorn with 2 workers, WhiteNoise, DEBUG off (export SECRET_KEY, ALLOWED_HOSTS)
 serve: $(VENV)/.installed | var
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py mentoring_hub.wsgi
 

@@ -69,7 +69,6 @@ def prepare(env):
     """Create and fill the load database (idempotent), then sign the members in."""
     run.create_database(DATABASE_URL)
     run.manage(env, "migrate", "--noinput", "--verbosity", "0")
-    run.manage(env, "createcachetable")
     run.manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     run.manage(env, "load_schedule")
     for args in (("sessions", "1000"), ("cohort", "4000", "1000")):

@@ -176,7 +176,6 @@ def main():
         env.pop("REDIS_URL")
     create_database()
     manage(env, "migrate", "--noinput", "--verbosity", "0")
-    manage(env, "createcachetable")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
 
     wanted = {name for name in options.only.split(",") if name}

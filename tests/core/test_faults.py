@@ -9,7 +9,6 @@ production runs; no test waits more than 10 s.
 import time
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connection
 
@@ -145,14 +144,6 @@ def test_the_site_returns_to_redis_by_itself_and_forgets_what_it_held_before(own
     assert schedule_cache.version() not in (before, None)
     cache.set("back", "on redis")
     assert caches["default"]._cache.get_client().exists("faults:1:back")
-
-
-@pytest.mark.django_db
-def test_migrate_alone_makes_the_database_cache_table():
-    """No `createcachetable` step: the migration makes the table the cache needs."""
-    with connection.cursor() as cursor:
-        tables = connection.introspection.table_names(cursor)
-    assert settings.CACHES["database"]["LOCATION"] in tables
 
 
 # The database --------------------------------------------------------------------
