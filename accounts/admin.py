@@ -3,10 +3,11 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EmailOptOut, User
+from mentoring_hub.admin import ModelAdmin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ModelAdmin, DjangoUserAdmin):
     list_display = ["email", "first_name", "last_name", "is_staff", "date_joined"]
     search_fields = ["email", "first_name", "last_name"]
     ordering = ["email"]
@@ -18,7 +19,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(EmailOptOut)
-class EmailOptOutAdmin(admin.ModelAdmin):
+class EmailOptOutAdmin(ModelAdmin):
     list_display = ["user", "kind", "created_at"]
     list_filter = ["kind"]
     raw_id_fields = ["user"]

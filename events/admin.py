@@ -32,7 +32,7 @@ from events.models import (
 from events.templatetags.events_tags import time_range
 from events.validators import validate_time_zone
 from mentoring_hub import mail
-from mentoring_hub.admin import ReadOnlyAdmin
+from mentoring_hub.admin import ModelAdmin, ReadOnlyAdmin
 from mentoring_hub.fetch import FetchError, fetch
 
 S = Registration.Status
@@ -107,7 +107,7 @@ class CopyCampaignForm(forms.Form):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(ModelAdmin):
     list_display = ["name", "theme", "starts_on", "ends_on", "region", "is_demo", "dashboard_link"]
     search_fields = ["name", "theme"]
     prepopulated_fields = {"slug": ["name"]}
@@ -231,7 +231,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Host)
-class HostAdmin(admin.ModelAdmin):
+class HostAdmin(ModelAdmin):
     list_display = ["name", "url"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -248,7 +248,7 @@ class LabelledSplitDateTime(admin_widgets.AdminSplitDateTime):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ModelAdmin):
     list_display = [
         "title",
         "starts_on",
@@ -454,7 +454,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ModelAdmin):
     list_display = ["event", "user", "status", "queued_at"]
     list_filter = ["status", "event__campaign"]
     search_fields = ["event__title", "user__email"]
@@ -501,7 +501,7 @@ class ProposalDecisionForm(forms.ModelForm):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(ModelAdmin):
     form = ProposalDecisionForm
     list_display = [
         "title",

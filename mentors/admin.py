@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events import cache as schedule_cache
-from mentoring_hub.admin import ReadOnlyAdmin
+from mentoring_hub.admin import ModelAdmin, ReadOnlyAdmin
 from mentors import rounds, sensitive, suggest
 from mentors.forms import CONTACT_FIELDS, ProfileForm
 from mentors.groups import PeerGroupForm
@@ -43,7 +43,7 @@ from mentors.models import (
 )
 
 
-class NamedListAdmin(admin.ModelAdmin):
+class NamedListAdmin(ModelAdmin):
     list_display = ["name", "active", "profile_count"]
     list_editable = ["active"]
     list_filter = ["active"]
@@ -62,7 +62,7 @@ admin.site.register(Organisation, NamedListAdmin)
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ModelAdmin):
     list_display = ["name", "active", "mentor_count", "mentee_count"]
     list_editable = ["active"]
     list_filter = ["active"]
@@ -87,13 +87,13 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(ModelAdmin):
     """Organisers moderate profiles: they can hide one or stop it taking mentees. The
     special-category attributes are not fields here and never will be: organisers see
     them only as suppressed counts (the "Who shared what" page)."""
@@ -161,7 +161,7 @@ class ProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ModelAdmin):
     list_display = ["created_at", "profile", "reason", "reporter_name", "status"]
     list_filter = ["status", "reason"]
     search_fields = ["profile__display_name", "note"]
@@ -223,7 +223,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(MatchingSettings)
-class MatchingSettingsAdmin(admin.ModelAdmin):
+class MatchingSettingsAdmin(ModelAdmin):
     """One row of weights: the list goes straight to it."""
 
     fieldsets = [
@@ -291,7 +291,7 @@ class RoundRuleInline(admin.TabularInline):
 
 
 @admin.register(MatchingRound)
-class MatchingRoundAdmin(admin.ModelAdmin):
+class MatchingRoundAdmin(ModelAdmin):
     """Bulk matching: create a round, watch it compute, compare it with best-first,
     pin or drop pairs (each change recomputes), then publish on confirmation."""
 
@@ -576,7 +576,7 @@ class GroupMembershipInline(admin.TabularInline):
 
 
 @admin.register(MentoringGroup)
-class MentoringGroupAdmin(admin.ModelAdmin):
+class MentoringGroupAdmin(ModelAdmin):
     """Organisers run facilitated mentoring groups; members start accountability
     groups on the site (organisers can edit or close those too)."""
 
@@ -606,7 +606,7 @@ class GroupMembershipAdmin(StatesOnlyAdmin):
     fields = ["profile", "group", "status", "queued_at"]
 
 
-class ModerationAdmin(admin.ModelAdmin):
+class ModerationAdmin(ModelAdmin):
     """Approve or reject what members offered for public pages."""
 
     actions = ["approve", "reject"]
@@ -663,7 +663,7 @@ class StoryAdmin(ModerationAdmin):
 
 
 @admin.register(Nomination)
-class NominationAdmin(admin.ModelAdmin):
+class NominationAdmin(ModelAdmin):
     list_display = ["mentor", "month", "shortlisted", "nominator_name", "created_at"]
     list_filter = ["month", "shortlisted"]
     list_select_related = ["mentor", "nominator"]
@@ -711,7 +711,7 @@ class NominationAdmin(admin.ModelAdmin):
 
 
 @admin.register(MentorOfTheMonth)
-class MentorOfTheMonthAdmin(admin.ModelAdmin):
+class MentorOfTheMonthAdmin(ModelAdmin):
     list_display = ["month", "mentor", "chosen_by"]
     autocomplete_fields = ["mentor"]
     fields = ["month", "mentor", "citation"]
@@ -722,7 +722,7 @@ class MentorOfTheMonthAdmin(admin.ModelAdmin):
 
 
 @admin.register(Guide)
-class GuideAdmin(admin.ModelAdmin):
+class GuideAdmin(ModelAdmin):
     list_display = ["title", "slug", "published", "position", "updated_at"]
     list_editable = ["published", "position"]
     prepopulated_fields = {"slug": ["title"]}
