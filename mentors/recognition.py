@@ -198,7 +198,7 @@ def mentor_of_the_month(request):
 def award_for(year, month):
     try:
         day = datetime.date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):  # <int:...> takes any digits: a 20-digit month
         raise Http404 from None
     return get_object_or_404(public_awards(), month=day)
 

@@ -150,6 +150,15 @@ def test_nominations_once_a_month_and_only_a_public_mentor_can_be_chosen(organis
     assert Client().get("/mentor-of-the-month/2027/13/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "path", ["2027/99999999999999999999", "99999999999999999999/1", "0/1", "2027/0"]
+)
+@pytest.mark.parametrize("card", ["", "card.png"])
+def test_an_impossible_mentor_of_the_month_address_is_not_found(path, card):
+    response = Client().get(f"/mentor-of-the-month/{path}/{card}")
+    assert response.status_code == 404
+
+
 def test_markdown_is_rendered_and_scripts_and_html_payloads_are_removed():
     html = render(
         "# Title\n\n**bold** [link](https://example.org) [bad](javascript:alert(1))\n\n"
