@@ -9,7 +9,7 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DJANGO_SETTINGS_MODULE=mentoring_hub.settings_test
 PYTEST := $(TEST_ENV) $(VENV)/bin/pytest -n 2 -m "not e2e"
 
-.PHONY: run serve test test-sqlite test-postgres test-e2e chromium lint format bench bench-load bench-soak clean
+.PHONY: run serve test test-sqlite test-postgres test-e2e chromium lint format bench bench-load bench-soak bench-faults clean
 
 # Installs happen only when a requirements file changed (the stamp is older).
 $(VENV)/.installed: requirements.txt
@@ -97,6 +97,10 @@ bench-load: $(VENV)/.installed-dev
 ## bench-soak: ten minutes at a fixed rate; fails if a request fails or worker memory grows
 bench-soak: $(VENV)/.installed-dev
 	$(PY) bench/load.py soak $(BENCH_ARGS)
+
+## bench-faults: the fault drill: Redis stopped and paused, PostgreSQL restarted, mail down, a worker killed
+bench-faults: $(VENV)/.installed-dev
+	$(PY) bench/faults.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/static
