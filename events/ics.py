@@ -25,6 +25,7 @@ from icalendar import Calendar, Timezone, vCategory, vDDDTypes, vDuration, vInt,
 from icalendar import Event as VEvent
 
 from events.models import JoinOption, session_paths
+from events.validators import one_line
 
 PRODID = "-//Mentoring Hub//Sessions//EN"
 UID_DOMAIN = "mentoring-hub"
@@ -377,6 +378,11 @@ def calendar_head(name, description, zones, first, last, default_zone, key):
         refresh_interval=REFRESH,
     )
     cal["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # required by RFC 7986
+    # icalendar 7 keeps these as unknown values, written unescaped: a name with a line
+    # break (a campaign's, a host's) made to_ical() raise. As text, they are escaped.
+    for key, value in (("NAME", name), ("X-WR-CALNAME", name), ("X-WR-CALDESC", description)):
+        if key in cal:
+            cal[key] = vText(value)
     cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
     if default_zone:
         cal.add("X-WR-TIMEZONE", default_zone)
@@ -431,7 +437,9 @@ def parse_sessions(data, *, default_zone):
         raise CalendarError(_("The calendar has no events."))
     sessions, seen = [], set()
     for component in events:
-        title = str(component.get("SUMMARY", "")).strip() or _("Untitled session")
+        # A summary over several lines is fine in other calendars; a session title is
+        # one line, so the lines are joined (the preview shows the title as imported).
+        title = one_line(str(component.get("SUMMARY", ""))) or _("Untitled session")
         uid_value = str(component.get("UID", "")).strip()
         if not uid_value:
             raise CalendarError(_("“%(title)s” has no UID.") % {"title": title})

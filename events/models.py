@@ -19,6 +19,7 @@ from events.validators import (
     RESERVED_SLUGS,
     validate_meeting_id,
     validate_not_reserved,
+    validate_one_line,
     validate_time_zone,
 )
 from mentoring_hub.fields import URLField
@@ -44,6 +45,16 @@ def timing_constraints(prefix):
             violation_error_message=_("A session must end after it starts."),
         ),
     ]
+
+
+def title_constraint(prefix):
+    """A title is one line (validate_one_line says so to people): a line break in it
+    broke calendar files and registration."""
+    return models.CheckConstraint(
+        condition=~Q(title__contains="\n") & ~Q(title__contains="\r"),
+        name=f"{prefix}_title_one_line",
+        violation_error_message=_("A title is one line: remove the line break."),
+    )
 
 
 def timing_errors(time_tbd, starts_at, ends_at):
@@ -254,7 +265,7 @@ class Event(models.Model):
     host = models.ForeignKey(
         Host, on_delete=models.PROTECT, related_name="events", verbose_name=_("host")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_one_line])
     slug = models.SlugField(
         _("address"),
         max_length=100,
@@ -316,6 +327,7 @@ class Event(models.Model):
         ]
         constraints = [
             *timing_constraints("event"),
+            title_constraint("event"),
             models.CheckConstraint(
                 condition=~Q(slug__in=sorted(RESERVED_SLUGS)),
                 name="event_slug_not_reserved",
@@ -606,7 +618,7 @@ class Proposal(models.Model):
         max_length=200,
         help_text=_("Who runs it: your school, company or group."),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_one_line])
     description = models.TextField(_("description"), max_length=5000)
     starts_on = models.DateField(_("date"))
     time_tbd = models.BooleanField(_("time to be decided"), default=False)
@@ -631,7 +643,7 @@ class Proposal(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = timing_constraints("proposal")
+        constraints = [*timing_constraints("proposal"), title_constraint("proposal")]
 
     def __str__(self):
         return self.title

@@ -1,3 +1,4 @@
+import re
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -49,3 +50,19 @@ def validate_meeting_id(value):
         raise ValidationError(
             _("A meeting or webinar ID is 9 to 12 digits."), code="invalid_meeting_id"
         )
+
+
+# What str.splitlines() splits on: any of these starts a new line somewhere (a calendar
+# file, an email subject, a notice), so a title holds none of them.
+LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def validate_one_line(value):
+    if LINE_BREAK.search(value):
+        raise ValidationError(_("A title is one line: remove the line break."), code="line_break")
+
+
+def one_line(text):
+    """Text written over several lines as one line: each run of white space, line
+    breaks included, becomes one space."""
+    return " ".join(text.split())

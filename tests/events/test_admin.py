@@ -277,3 +277,13 @@ def test_admin_times_are_in_the_sessions_zone(organiser_client):
     assert organiser_client.post(f"/admin/events/event/{event.pk}/change/", data).status_code == 302
     event.refresh_from_db()
     assert event.starts_at == datetime(2027, 7, 1, 8, 30, tzinfo=UTC)  # 09:30 BST
+
+
+def test_a_title_with_a_line_break_is_refused_in_the_form(organiser_client):
+    event = make_event(title="Panel")
+    data = change_form_data(event, title="Mentoring\nin action")
+    response = organiser_client.post(f"/admin/events/event/{event.pk}/change/", data)
+    assert response.status_code == 200
+    assert "A title is one line: remove the line break." in response.content.decode()
+    event.refresh_from_db()
+    assert event.title == "Panel"

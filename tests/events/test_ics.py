@@ -170,13 +170,29 @@ def test_drafts_never_reach_a_feed(client):
 
 
 def test_text_is_escaped_and_folded(client):
-    title = "Mentors, mentees; and “friends”\nNew line 🎉 " + "long " * 20
-    make_event(title=title[:200])
+    title = "Mentors, mentees; and “friends” 🎉 " + "long " * 40
+    make_event(title=title[:200], summary="First line;\nsecond, and last")
     body = feed(client).content
     assert b"\r\n" in body and not re.search(rb"[^\r]\n", body)
     assert max(len(line) for line in body.split(b"\r\n")) <= 75
     [(_s, _e, summary, _st)] = parse_both(body).values()
     assert summary == title[:200]
+    description = vobject.readOne(body.decode()).vevent.description.value
+    assert description.startswith("First line;\nsecond, and last\n")
+
+
+def test_names_with_a_line_break_are_escaped_in_every_calendar(client):
+    """icalendar 7 writes a calendar's NAME and X-WR-CALNAME unescaped: a campaign named
+    over two lines made its feed (and any single-session file) answer 500."""
+    campaign = make_campaign(name="Spring\nsessions", slug="spring")
+    make_event(campaign=campaign)
+    body = feed(client, "?campaign=spring").content
+    assert vobject.readOne(body.decode()).x_wr_calname.value == "Mentoring Hub – Spring\nsessions"
+    assert len(parse_both(body)) == 1
+    single = ics.calendar([], name="Two\nlines", description="Three\nmore\nlines")
+    parsed = vobject.readOne(single.decode())
+    assert parsed.contents["name"][0].value == "Two\nlines"
+    assert parsed.x_wr_caldesc.value == "Three\nmore\nlines"
 
 
 def test_feed_headers_for_subscribers(client, launch_schedule):

@@ -251,3 +251,12 @@ def test_admin_import_reports_a_bad_file(organiser_client):
     )
     assert response.status_code == 200
     assert "This is not an iCalendar (.ics) file." in response.content.decode()
+
+
+def test_an_imported_title_over_several_lines_becomes_one_line():
+    campaign = make_campaign()
+    data = calendar(vevent().replace("SUMMARY:Imported panel", "SUMMARY:Imported\\npanel"))
+    [session] = parse_sessions(data, default_zone=campaign.time_zone)
+    assert session["title"] == "Imported panel"
+    run_import(campaign, data, make_host())
+    assert Event.objects.get().title == "Imported panel"

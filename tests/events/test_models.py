@@ -152,3 +152,21 @@ def test_in_person_option_needs_a_place():
     with pytest.raises(ValidationError) as caught:
         option.full_clean()
     assert "place" in caught.value.message_dict
+
+
+@pytest.mark.parametrize(
+    "title", ["Mentoring\nin action", "Mentoring\r\nin action", "Two\u2028lines"]
+)
+def test_a_title_is_one_line(title):
+    event = make_event()
+    event.title = title
+    with pytest.raises(ValidationError) as caught:
+        event.full_clean()
+    assert caught.value.message_dict["title"] == ["A title is one line: remove the line break."]
+
+
+def test_database_refuses_a_title_with_a_line_break():
+    event = make_event()
+    event.title = "Mentoring\nin action"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        event.save()

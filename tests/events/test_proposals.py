@@ -150,3 +150,12 @@ def test_declined_proposal_is_emailed_and_closed(
 
 def test_proposing_needs_an_account(client):
     assert client.get("/events/propose/")["Location"] == "/accounts/login/?next=/events/propose/"
+
+
+def test_a_title_with_a_line_break_is_refused(client, uk_day):
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(make_member())
+        response = client.post("/events/propose/", form(uk_day, title="Breakfast\nwith mentors"))
+    assert response.status_code == 200
+    assert "A title is one line: remove the line break." in response.content.decode()
+    assert Proposal.objects.count() == 0

@@ -148,3 +148,14 @@ def test_demo_campaign_lands_in_the_coming_january(db):
         load("--demo")
     demo.refresh_from_db()
     assert demo.events.chronological().first().starts_on == date(2028, 1, 5)
+
+
+def test_a_title_over_two_lines_is_refused_with_its_entry(db, tmp_path):
+    source = (SCHEDULES / "2023-01-us-air-force-national-mentoring-month.toml").read_text()
+    title = 'title = "National Mentoring Month Kick-off"'
+    assert title in source
+    broken = tmp_path / "broken.toml"
+    broken.write_text(source.replace(title, 'title = "National Mentoring\\nMonth Kick-off"'))
+    with pytest.raises(CommandError, match=r"kick-off-2023.*A title is one line"):
+        load(str(broken))
+    assert Event.objects.count() == 0
