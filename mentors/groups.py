@@ -195,8 +195,7 @@ def visible_groups(profile):
     they blocked)."""
     groups = MentoringGroup.objects.select_related("topic", "facilitator")
     if profile is not None:
-        groups = groups.exclude(facilitator__user__blocks_made__blocked=profile.user_id)
-        groups = groups.exclude(facilitator__user__blocked_by__blocker=profile.user_id)
+        groups = groups.exclude(Block.involving("facilitator__user", profile.user_id))
     return groups
 
 
@@ -359,16 +358,36 @@ def schedule_group_meeting(request, pk):
         time_zone=profile.time_zone,
         where=data["where"],
     )
-    for member in group.memberships.filter(status=G.MEMBER).select_related("profile__user"):
+    members = group.memberships.filter(status=G.MEMBER).select_related("profile__user")
+    # A block ends the membership (parted_by_block); this also holds for older rows.
+    members = members.exclude(Block.involving("profile__user", group.facilitator.user_id))
+    for member in members:
         notify("meeting", member.profile, group, {"meeting": meeting})
     messages.success(request, _("Meeting scheduled. It is in every member's calendar feed."))
     return redirect(group)
 
 
 def group_meetings_of(user, since):
-    """Meetings of the groups `user` facilitates or belongs to (for feeds)."""
-    return GroupMeeting.objects.filter(
-        Q(group__facilitator__user=user)
-        | Q(group__memberships__profile__user=user, group__memberships__status=G.MEMBER),
-        starts_at__gte=since,
-    ).distinct()
+    """Meetings of the groups `user` facilitates or belongs to (for feeds), but none of
+    a group whose facilitator and `user` are on either side of a block."""
+    return (
+        GroupMeeting.objects.filter(
+            Q(group__facilitator__user=user)
+            | Q(group__memberships__profile__user=user, group__memberships__status=G.MEMBER),
+            starts_at__gte=since,
+        )
+        .exclude(Block.involving("group__facilitator__user", user.pk))
+        .distinct()
+    )
+
+
+def parted_by_block(a, b):
+    """After a block between profiles `a` and `b`: whichever is in, waiting for or
+    applying to a group the other facilitates leaves it, without a word to them (a
+    freed place goes to the first person waiting, as when anyone leaves)."""
+    memberships = GroupMembership.objects.filter(
+        Q(group__facilitator=a, profile=b) | Q(group__facilitator=b, profile=a),
+        status__in=[G.MEMBER, G.WAITING, G.APPLIED],
+    ).select_related("group", "profile")
+    for membership in memberships:
+        leave(membership.group, membership.profile)

@@ -2,7 +2,9 @@
 
 Both people of a mentorship see its meetings; a group's members and facilitator see
 the group's. A cancelled meeting stays in the feed as STATUS:CANCELLED with a higher
-SEQUENCE, so calendars remove it. Meetings from more than 90 days ago are left out.
+SEQUENCE and without its place, so calendars remove it; an ended mentorship's meetings
+still to come are cancelled. A group's meetings never reach someone on either side of
+a block with its facilitator. Meetings from more than 90 days ago are left out.
 Every component is built by icalendar.
 """
 
@@ -65,7 +67,10 @@ def vevent(meeting, user):
     component.add("LAST-MODIFIED", meeting.updated_at)
     component.add("SEQUENCE", meeting.sequence)
     component.add("STATUS", "CANCELLED" if meeting.cancelled else "CONFIRMED")
-    component.add("LOCATION", meeting.where or how)
+    # A calendar needs no place to drop a cancelled meeting (nor, after a block, should
+    # the other side get one).
+    if not meeting.cancelled:
+        component.add("LOCATION", meeting.where or how)
     component.add("DESCRIPTION", f"{how}\n{page}")
     component.add("URL", page)
     return component

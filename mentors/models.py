@@ -565,6 +565,13 @@ class Block(models.Model):
     def __str__(self):
         return f"{self.blocker_id} ✕ {self.blocked_id}"
 
+    @staticmethod
+    def involving(path, user_id):
+        """Q: the user at `path` blocked `user_id` or was blocked by them."""
+        return Q(**{f"{path}__blocks_made__blocked": user_id}) | Q(
+            **{f"{path}__blocked_by__blocker": user_id}
+        )
+
 
 class MatchingRound(models.Model):
     """An organiser's bulk matching of a cohort: computed in the background, reviewed

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -264,6 +264,11 @@ def end(mentorship, by, reason, now=None):
             raise NotAllowed(_("This mentorship has already ended."))
         mentorship.status, mentorship.ended_at, mentorship.end_reason = M.ENDED, now, reason
         mentorship.save(update_fields=["status", "ended_at", "end_reason"])
+        # Its meetings still to come are off: cancelled (a higher SEQUENCE) so both
+        # calendar feeds drop them; after a block that is all the other side learns.
+        mentorship.meetings.filter(starts_at__gte=now, cancelled=False).update(
+            cancelled=True, sequence=F("sequence") + 1, updated_at=now
+        )
         suggest.bump()  # a place is free again
         other = mentorship.other(by)
         if reason != Mentorship.EndReason.BLOCKED:
@@ -291,7 +296,10 @@ def offer_freed_place(mentor, now):
 
 
 def blocked_now(blocker_profile, blocked_profile, now=None):
-    """After a block: close open requests between the two and end their mentorship."""
+    """After a block: close open requests between the two, end their mentorship (its
+    meetings to come are cancelled) and part them in groups one of them facilitates."""
+    from mentors import groups
+
     now = now or timezone.now()
     pair = Q(mentee=blocker_profile, mentor=blocked_profile) | Q(
         mentee=blocked_profile, mentor=blocker_profile
@@ -302,6 +310,7 @@ def blocked_now(blocker_profile, blocked_profile, now=None):
     WaitingListEntry.objects.filter(pair).delete()
     for mentorship in Mentorship.objects.filter(pair, status=M.ACTIVE):
         end(mentorship, blocker_profile, Mentorship.EndReason.BLOCKED, now)
+    groups.parted_by_block(blocker_profile, blocked_profile)
 
 
 def publish_round(round):

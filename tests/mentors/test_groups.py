@@ -222,6 +222,46 @@ def test_a_facilitator_who_blocked_someone_keeps_them_out():
         groups.join(group, ann)
 
 
+def schedule(group, day):
+    return signed_in(group.facilitator).post(
+        f"/groups/{group.pk}/meetings",
+        {"day": day, "time": "18:00", "minutes": "60", "where": f"BACK-ROOM-{day}"},
+    )
+
+
+@pytest.mark.parametrize("who_blocks", ["facilitator", "member", "a row made before the fix"])
+def test_after_a_block_nothing_of_the_groups_meetings_reaches_the_other(deliver, who_blocks):
+    with time_machine.travel(NOW, tick=False):
+        group = make_group(size_limit=2)
+        ann, bob, cy = person("Ann"), person("Bob"), person("Cy")
+        for who in (ann, bob, cy):
+            groups.join(group, who)
+        schedule(group, "2027-02-01")
+        facilitator = group.facilitator
+        if who_blocks == "facilitator":
+            signed_in(facilitator).post(f"/mentors/{ann.pk}/block")
+        elif who_blocks == "member":
+            signed_in(ann).post(f"/mentors/{facilitator.pk}/block")
+        else:
+            Block.objects.create(blocker=facilitator.user, blocked=ann.user)
+        mail.outbox.clear()
+        with deliver():
+            schedule(group, "2027-03-01")
+        # Ann hears of no new meeting, and her feed no longer holds the old one or its place.
+        assert ann.user.email not in [m.to[0] for m in mail.outbox]
+        assert bob.user.email in [m.to[0] for m in mail.outbox]
+        assert feed_of(ann) == []
+        assert (
+            "BACK-ROOM"
+            not in Client().get(FeedToken.for_user(ann.user).get_absolute_url()).content.decode()
+        )
+        assert len(feed_of(bob)) == 2
+        if who_blocks != "a row made before the fix":
+            # A block through the site also ends her place, which goes to the first waiting.
+            statuses = dict(group.memberships.values_list("profile__display_name", "status"))
+            assert statuses == {"Ann": G.LEFT, "Bob": G.MEMBER, "Cy": G.MEMBER}
+
+
 def test_groups_pages_query_the_same_whatever_the_numbers(django_assert_max_num_queries):
     group = make_group(size_limit=20)
     for n in range(8):

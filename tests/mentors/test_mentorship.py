@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client
 from icalendar import Calendar
 
+from events import ics
 from events.models import FeedToken
 from mentors import relationships
 from mentors.models import (
@@ -193,6 +194,38 @@ def test_a_meeting_is_in_both_feeds_at_the_right_instant(pair, deliver):
     assert not calendar.walk("VEVENT")
     public = Client().get("/events/feed.ics").content.decode()
     assert "zoom.example/j/123" not in public and "Mentoring: " not in public
+
+
+@pytest.mark.parametrize("ended_by", ["a block", "an ordinary end"])
+def test_an_ended_mentorships_future_meetings_leave_both_calendars(pair, ended_by):
+    """A block ends the mentorship quietly; its meetings must not stay confirmed (with
+    their place) in the blocked person's calendar."""
+    past, future = (
+        relationships.schedule_meeting(
+            pair,
+            pair.mentor,
+            starts_at=NOW + timedelta(days=days),
+            minutes=60,
+            time_zone="Europe/London",
+            format="video",
+            where=f"https://zoom.example/j/{days}",
+        )
+        for days in (-2, 3)
+    )
+    if ended_by == "a block":
+        signed_in(pair.mentor).post(f"/mentors/{pair.mentee.pk}/block")
+    else:
+        signed_in(pair.mentor).post(f"{pair.get_absolute_url()}end", {"reason": "completed"})
+    pair.refresh_from_db()
+    assert pair.status == "ended"
+    for profile in (pair.mentee, pair.mentor):
+        _response, calendar = feed(profile)
+        events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+        gone = events[f"meeting-{future.pk}@{ics.UID_DOMAIN}"]
+        assert (str(gone["STATUS"]), int(gone["SEQUENCE"])) == ("CANCELLED", 1)
+        assert "zoom.example" not in gone.to_ical().decode()
+        held = events[f"meeting-{past.pk}@{ics.UID_DOMAIN}"]
+        assert str(held["STATUS"]) == "CONFIRMED"  # what happened stays as it was
 
 
 def test_a_cancelled_meeting_leaves_the_calendars_and_the_feed_changes(pair):
