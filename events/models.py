@@ -1,4 +1,3 @@
-import re
 import secrets
 import uuid
 import zoneinfo
@@ -7,6 +6,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from events import cache as schedule_cache
 from events.validators import (
     RESERVED_SLUGS,
+    meeting_id_digits,
     validate_meeting_id,
+    validate_meeting_id_length,
     validate_not_reserved,
     validate_one_line,
     validate_time_zone,
@@ -494,13 +496,27 @@ class MeetingIdFormField(forms.CharField):
     """Accepts an ID as people paste it ("160 333 4786", "160-333-4786") and keeps digits."""
 
     def to_python(self, value):
-        value = super().to_python(value)
-        return re.sub(r"[\s\-.]", "", value)
+        return meeting_id_digits(super().to_python(value))
 
 
 class MeetingIdField(models.CharField):
+    """Digits, kept without the spaces, dashes or dots they were pasted with, by every
+    path that validates (forms, the admin, the schedule loader)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return meeting_id_digits(value) if value else value
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The length is told in JoinOption.clean(), by platform and in digits; the
+        # column's own "at most 12 characters" would repeat it less clearly.
+        self.validators[:] = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
+
     def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": MeetingIdFormField, **kwargs})
+        # No maxlength on the input: a browser cuts a pasted "812 3456 7890" to 12
+        # characters without a word, which left another, valid-looking ID.
+        return super().formfield(**{"form_class": MeetingIdFormField, "max_length": None, **kwargs})
 
 
 class JoinOption(models.Model):
@@ -567,8 +583,16 @@ class JoinOption(models.Model):
         return bool(self.join_url or self.meeting_id or self.passcode)
 
     def clean(self):
+        errors = {}
         if self.platform == self.Platform.IN_PERSON and not self.place:
-            raise ValidationError({"place": _("Say where an in-person session takes place.")})
+            errors["place"] = _("Say where an in-person session takes place.")
+        if self.meeting_id and self.meeting_id.isdigit():  # else the field says so
+            try:
+                validate_meeting_id_length(self.meeting_id, self.platform)
+            except ValidationError as exc:
+                errors["meeting_id"] = exc
+        if errors:
+            raise ValidationError(errors)
 
 
 class Registration(models.Model):

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.models import Campaign, Event, Host, JoinOption, local_datetime
+from events.validators import meeting_id_digits
 
 SCHEDULES = Path(__file__).resolve().parent / "schedules"
 OPTION_FIELDS = ("platform", "join_url", "meeting_id", "passcode", "place")
@@ -99,7 +100,12 @@ def desired_state(session, campaign):
         "status": session.get("status", Event.Status.PUBLISHED),
         "capacity": session.get("capacity"),
         "join_options": [
-            {name: option.get(name, "") for name in OPTION_FIELDS}
+            {
+                **{name: option.get(name, "") for name in OPTION_FIELDS},
+                # Stored as digits (JoinOption): compared as digits, or a file written
+                # "160 333 4786" would differ from the database on every load.
+                "meeting_id": meeting_id_digits(option.get("meeting_id", "")),
+            }
             for option in session.get("join_options", [])
         ],
     }

@@ -45,11 +45,39 @@ def validate_not_reserved(value):
         )
 
 
+# How people paste a meeting ID: "812 3456 7890", "812-3456-7890", "812.3456.7890".
+MEETING_ID_SEPARATORS = re.compile(r"[\s\-.]")
+# Zoom meeting and webinar IDs are 9 to 11 digits; Microsoft Teams IDs run to 12.
+ZOOM_PLATFORMS = ("zoom_webinar", "zoom_meeting")
+
+
+def meeting_id_digits(value):
+    """A meeting ID as pasted, without its separators: what is stored and compared."""
+    return MEETING_ID_SEPARATORS.sub("", value)
+
+
 def validate_meeting_id(value):
-    if not value.isdigit() or not 9 <= len(value) <= 12:
+    """Digits only; the length, which depends on the platform, is meeting_id_length's."""
+    if value and not (value.isascii() and value.isdigit()):
         raise ValidationError(
-            _("A meeting or webinar ID is 9 to 12 digits."), code="invalid_meeting_id"
+            _(
+                "A meeting or webinar ID is made of digits (spaces, dashes or dots "
+                "between them are fine)."
+            ),
+            code="invalid_meeting_id",
         )
+
+
+def validate_meeting_id_length(digits, platform):
+    if platform in ZOOM_PLATFORMS and not 9 <= len(digits) <= 11:
+        message = _("A Zoom meeting or webinar ID is 9 to 11 digits; %(digits)s has %(n)s.")
+    elif not 9 <= len(digits) <= 12:
+        message = _("A meeting or webinar ID is 9 to 12 digits; %(digits)s has %(n)s.")
+    else:
+        return
+    raise ValidationError(
+        message, code="meeting_id_length", params={"digits": digits, "n": len(digits)}
+    )
 
 
 # What str.splitlines() splits on: any of these starts a new line somewhere (a calendar

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -287,3 +288,58 @@ def test_a_title_with_a_line_break_is_refused_in_the_form(organiser_client):
     assert "A title is one line: remove the line break." in response.content.decode()
     event.refresh_from_db()
     assert event.title == "Panel"
+
+
+def as_a_browser_types(page, name, value):
+    """`value` as a browser submits it into the input `name` of `page`: cut at the
+    input's maxlength, as browsers cut a pasted value without a word."""
+    tag = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', page).group(0)
+    limit = re.search(r'maxlength="(\d+)"', tag)
+    return value[: int(limit.group(1))] if limit else value
+
+
+@pytest.mark.parametrize(
+    ("pasted", "stored"),
+    [
+        ("812 3456 7890", "81234567890"),
+        ("812-3456-7890", "81234567890"),
+        ("812.345.6789", "8123456789"),
+    ],
+)
+def test_a_webinar_id_pasted_with_spaces_is_saved_whole(organiser_client, pasted, stored):
+    event = make_event()
+    url = f"/admin/events/event/{event.pk}/change/"
+    page = organiser_client.get(url).content.decode()
+    typed = as_a_browser_types(page, "join_options-__prefix__-meeting_id", pasted)
+    data = change_form_data(
+        event,
+        **{
+            "join_options-TOTAL_FORMS": "1",
+            "join_options-0-platform": "zoom_webinar",
+            "join_options-0-meeting_id": typed,
+            "join_options-0-position": "0",
+        },
+    )
+    response = organiser_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert event.join_options.get().meeting_id == stored
+
+
+def test_a_zoom_id_of_the_wrong_length_is_refused_with_a_message(organiser_client):
+    event = make_event()
+    data = change_form_data(
+        event,
+        **{
+            "join_options-TOTAL_FORMS": "1",
+            "join_options-0-platform": "zoom_webinar",
+            "join_options-0-meeting_id": "812 3456 7890 1",
+            "join_options-0-position": "0",
+        },
+    )
+    response = organiser_client.post(f"/admin/events/event/{event.pk}/change/", data)
+    assert response.status_code == 200
+    assert (
+        "A Zoom meeting or webinar ID is 9 to 11 digits; 812345678901 has 12."
+        in response.content.decode()
+    )
+    assert not event.join_options.exists()

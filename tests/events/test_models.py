@@ -139,12 +139,47 @@ def test_meeting_id_as_pasted_is_stored_as_digits():
     assert MeetingIdFormField().clean("160 333-4786") == "1603334786"
 
 
-@pytest.mark.parametrize("bad", ["16033", "160333478612345", "abc1234567"])
-def test_meeting_id_must_be_digits(bad):
-    option = JoinOption(event=make_event(), platform="zoom_meeting", meeting_id=bad)
+@pytest.mark.parametrize("pasted", ["812 3456 7890", " 812-3456-7890 ", "812.3456.7890"])
+def test_meeting_id_is_kept_as_digits_by_the_model(pasted):
+    option = JoinOption(event=make_event(), platform="zoom_webinar", meeting_id=pasted)
+    option.full_clean()
+    option.save()
+    assert JoinOption.objects.get().meeting_id == "81234567890"
+
+
+@pytest.mark.parametrize(
+    ("platform", "bad", "message"),
+    [
+        ("zoom_meeting", "16033", "A Zoom meeting or webinar ID is 9 to 11 digits; 16033 has 5."),
+        (
+            "zoom_webinar",
+            "812 3456 7890 1",
+            "A Zoom meeting or webinar ID is 9 to 11 digits; 812345678901 has 12.",
+        ),
+        (
+            "zoom_meeting",
+            "abc1234567",
+            "A meeting or webinar ID is made of digits (spaces, dashes or dots between "
+            "them are fine).",
+        ),
+        (
+            "teams",
+            "160333478612345",
+            "A meeting or webinar ID is 9 to 12 digits; 160333478612345 has 15.",
+        ),
+    ],
+)
+def test_meeting_id_of_the_wrong_shape_is_refused(platform, bad, message):
+    option = JoinOption(event=make_event(), platform=platform, meeting_id=bad)
     with pytest.raises(ValidationError) as caught:
         option.full_clean()
-    assert "A meeting or webinar ID is 9 to 12 digits." in caught.value.message_dict["meeting_id"]
+    assert caught.value.message_dict["meeting_id"] == [message]
+
+
+def test_a_twelve_digit_teams_id_is_fine():
+    option = JoinOption(event=make_event(), platform="teams", meeting_id="230 326 971 298")
+    option.full_clean()
+    assert option.meeting_id == "230326971298"
 
 
 def test_in_person_option_needs_a_place():

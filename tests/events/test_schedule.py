@@ -159,3 +159,13 @@ def test_a_title_over_two_lines_is_refused_with_its_entry(db, tmp_path):
     with pytest.raises(CommandError, match=r"kick-off-2023.*A title is one line"):
         load(str(broken))
     assert Event.objects.count() == 0
+
+
+def test_a_meeting_id_written_with_spaces_is_loaded_as_digits(db, tmp_path):
+    source = (SCHEDULES / "2023-01-us-air-force-national-mentoring-month.toml").read_text()
+    spaced = tmp_path / "spaced.toml"
+    spaced.write_text(source.replace('meeting_id = "1603334786"', 'meeting_id = "160 333 4786"'))
+    load(str(spaced))
+    kick_off = Event.objects.get(slug="national-mentoring-month-kick-off-2023")
+    assert kick_off.join_options.get().meeting_id == "1603334786"
+    assert "0 created, 0 updated, 6 unchanged, 0 kept with edits" in load(str(spaced))
