@@ -1,3 +1,4 @@
+import calendar
 import secrets
 import uuid
 import zoneinfo
@@ -116,16 +117,27 @@ class Campaign(models.Model):
         return f"{reverse('events:agenda')}?campaign={self.slug}"
 
     def copy_to_year(self, year):
-        """A draft copy of the campaign and its sessions in `year`, on the same weekdays
-        at the same local times (the second Monday stays a Monday)."""
-        years = year - self.starts_on.year
+        """A draft copy of the campaign and its sessions in `year`.
 
-        def same_day(day):  # 29 February becomes 28 February
-            return day.replace(
-                year=day.year + years, day=min(day.day, 28) if day.month == 2 else day.day
-            )
+        The campaign keeps its dates (1 to 31 January stays 1 to 31 January). Each
+        session keeps its weekday and local time (the second Monday stays a Monday):
+        it moves by the whole weeks nearest a year, or a week more or less when that
+        would take it outside the copy's dates; in a campaign too short for that (a
+        single day), it keeps its date instead.
+        """
+        starts_on = same_date(self.starts_on, year)
+        ends_on = same_date(self.ends_on, year + self.ends_on.year - self.starts_on.year)
+        shift = timedelta(weeks=round((starts_on - self.starts_on).days / 7))
+        week = timedelta(weeks=1)
 
-        shift = timedelta(weeks=round((same_day(self.starts_on) - self.starts_on).days / 7))
+        def new_day(day):
+            if not self.starts_on <= day <= self.ends_on:
+                return day + shift  # outside its campaign already: left where it was
+            for candidate in (day + shift, day + shift + week, day + shift - week):
+                if starts_on <= candidate <= ends_on:
+                    return candidate
+            return same_date(day, day.year + starts_on.year - self.starts_on.year)
+
         name = self.name.replace(str(self.starts_on.year), str(year))
         if name == self.name:
             name = f"{self.name} {year}"
@@ -138,29 +150,36 @@ class Campaign(models.Model):
                 name=name,
                 slug=slug,
                 theme=self.theme,
-                # The campaign keeps its dates; its sessions keep their weekdays.
-                starts_on=min(same_day(self.starts_on), self.starts_on + shift),
-                ends_on=max(same_day(self.ends_on), self.ends_on + shift),
+                starts_on=starts_on,
+                ends_on=ends_on,
                 region=self.region,
                 time_zone=self.time_zone,
                 description=self.description,
                 is_demo=self.is_demo,
             )
             for event in self.events.prefetch_related("join_options"):
-                moved = {"campaign": copy, "starts_on": event.starts_on + shift}
+                moved_by = new_day(event.starts_on) - event.starts_on
+                moved = {"campaign": copy, "starts_on": event.starts_on + moved_by}
                 if event.starts_at:
                     # Shift the wall-clock time, not the instant: 11:00 stays 11:00 local
                     # even when the copy lands on the other side of a clock change.
                     moved["starts_at"] = local_datetime(
-                        event.starts_on + shift, event.local_start.time(), event.time_zone
+                        event.starts_on + moved_by, event.local_start.time(), event.time_zone
                     )
                 if event.ends_at:
-                    end_day = event.local_end.date() + shift
+                    end_day = event.local_end.date() + moved_by
                     moved["ends_at"] = local_datetime(
                         end_day, event.local_end.time(), event.time_zone
                     )
                 event.duplicate(**moved)
         return copy
+
+
+def same_date(day, year):
+    """The same month and day in `year`; 29 February is 28 February in a common year."""
+    if (day.month, day.day) == (2, 29) and not calendar.isleap(year):
+        return day.replace(year=year, day=28)
+    return day.replace(year=year)
 
 
 class Host(models.Model):

@@ -97,6 +97,68 @@ def test_copy_campaign_to_another_year_keeps_weekdays_and_local_times(organiser_
     assert events[1].time_tbd and events[1].starts_on.weekday() == date(2023, 2, 1).weekday()
 
 
+def test_a_campaign_copied_to_the_next_year_keeps_its_dates(organiser_client):
+    campaign = make_campaign(
+        name="Mentoring Month 2023", starts_on=date(2023, 1, 1), ends_on=date(2023, 1, 31)
+    )
+    la = "America/Los_Angeles"
+    make_event(  # Sunday, the campaign's first day
+        campaign=campaign,
+        title="Opening",
+        starts_at=local_datetime(date(2023, 1, 1), time(10), "America/New_York"),
+        ends_at=local_datetime(date(2023, 1, 1), time(11), "America/New_York"),
+        day=date(2023, 1, 1),
+    )
+    make_event(  # Tuesday, its last day: the evening in California is 1 February in UTC
+        campaign=campaign,
+        title="Closing",
+        time_zone=la,
+        starts_at=local_datetime(date(2023, 1, 31), time(20), la),
+        ends_at=local_datetime(date(2023, 1, 31), time(21), la),
+        day=date(2023, 1, 31),
+    )
+    action(organiser_client, "campaign", "copy_to_year", [campaign], year="2024")
+    copy = Campaign.objects.get(name="Mentoring Month 2024")
+    assert (copy.starts_on, copy.ends_on) == (date(2024, 1, 1), date(2024, 1, 31))
+    sessions = {e.title: (e.starts_on, e.local_start.time()) for e in copy.events.all()}
+    # Each keeps its weekday and local time, inside the campaign.
+    assert sessions == {
+        "Opening": (date(2024, 1, 7), time(10)),
+        "Closing": (date(2024, 1, 30), time(20)),
+    }
+
+
+@pytest.mark.parametrize(
+    ("year", "ends_on", "session_on"),
+    [(2025, date(2025, 2, 28), date(2025, 2, 27)), (2028, date(2028, 2, 29), date(2028, 2, 24))],
+)
+def test_a_campaign_ending_on_29_february_is_copied_to_the_end_of_february(
+    organiser_client, year, ends_on, session_on
+):
+    campaign = make_campaign(
+        name="Leap Month 2024", starts_on=date(2024, 2, 1), ends_on=date(2024, 2, 29)
+    )
+    make_event(campaign=campaign, day=date(2024, 2, 29))  # a Thursday
+    action(organiser_client, "campaign", "copy_to_year", [campaign], year=str(year))
+    copy = Campaign.objects.get(name=f"Leap Month {year}")
+    assert (copy.starts_on, copy.ends_on) == (date(year, 2, 1), ends_on)
+    [session] = copy.events.all()
+    assert session.starts_on == session_on and session_on.weekday() == 3
+    assert session.local_start.time() == time(11)
+
+
+def test_a_one_day_campaign_is_copied_to_the_same_date(organiser_client):
+    campaign = make_campaign(
+        name="National Mentoring Day 2023", starts_on=date(2023, 10, 27), ends_on=date(2023, 10, 27)
+    )
+    make_event(campaign=campaign, time_zone="Europe/London", day=date(2023, 10, 27))
+    action(organiser_client, "campaign", "copy_to_year", [campaign], year="2024")
+    copy = Campaign.objects.get(name="National Mentoring Day 2024")
+    [session] = copy.events.all()
+    assert copy.starts_on == copy.ends_on == session.starts_on == date(2024, 10, 27)
+    assert session.local_start.time() == time(11)
+
+
 def test_copy_refuses_a_bad_year(organiser_client):
     campaign = make_campaign()
     response = action(organiser_client, "campaign", "copy_to_year", [campaign], year="twenty")
