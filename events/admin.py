@@ -29,7 +29,7 @@ from events.models import (
     Proposal,
     Registration,
 )
-from events.templatetags.events_tags import time_range
+from events.templatetags.events_tags import long_date, time_range
 from events.validators import validate_time_zone
 from mentoring_hub import mail
 from mentoring_hub.admin import ModelAdmin, ReadOnlyAdmin
@@ -521,10 +521,7 @@ class ProposalAdmin(ModelAdmin):
         "organisation",
         "title",
         "description",
-        "starts_on",
-        "time_tbd",
-        "starts_at",
-        "ends_at",
+        "when",
         "time_zone",
         "platform",
         "join_url",
@@ -538,6 +535,16 @@ class ProposalAdmin(ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # members propose from the site
+
+    @admin.display(description=_("When (the proposal's zone)"))
+    def when(self, obj):
+        """The date and times as the proposer meant them, with the zone: the admin would
+        show the instants in the server's zone (UTC), beside another zone's name."""
+        return _("%(day)s, %(times)s (%(zone)s)") % {
+            "day": long_date(obj.starts_on),
+            "times": time_range(obj),
+            "zone": obj.time_zone,
+        }
 
     def save_model(self, request, obj, form, change):
         decision = form.cleaned_data.get("decision")

@@ -316,6 +316,26 @@ def test_proposal_decisions_from_the_admin(organiser_client, django_capture_on_c
     assert mail.outbox[-1].subject == "Your session is published: Careers breakfast"
 
 
+def test_proposal_review_shows_the_times_in_the_proposals_own_zone(organiser_client):
+    campaign = make_campaign()
+    zone = "America/New_York"
+    proposal = Proposal.objects.create(
+        proposer=make_member(),
+        campaign=campaign,
+        organisation="Hillside School",
+        title="Careers breakfast",
+        description="Alumni mentors meet students.",
+        starts_on=date(2027, 1, 12),
+        starts_at=local_datetime(date(2027, 1, 12), time(11), zone),
+        ends_at=local_datetime(date(2027, 1, 12), time(12, 30), zone),
+        time_zone=zone,
+        platform="zoom_meeting",
+    )
+    page = organiser_client.get(f"/admin/events/proposal/{proposal.pk}/change/").content.decode()
+    assert "Tuesday, Jan. 12, 2027, 11 a.m. – 12:30 p.m. EST (America/New_York)" in page
+    assert "4 p.m." not in page and "16:00" not in page  # the same times in UTC
+
+
 def test_cancelling_a_registration_in_the_admin_promotes_the_next(organiser_client):
     with time_machine.travel(BEFORE, tick=False):
         event = make_event(capacity=1)
