@@ -6,7 +6,7 @@ Needs DATABASE_URL (bench/run.py sets its PostgreSQL) and runs tasks on the data
 backend. Seeds the people and their registrations (bulk inserts: bench data only),
 moves the session, then measures:
 - queue: `send_due_notices` (render every person's email in both zones with the .ics,
-  record who was told, queue one delivery task each);
+  record who was told, put each message in the outbox, one delivery task per 50);
 - send: `manage.py db_worker --batch` processes (one or more at once) delivering every
   message over SMTP to an aiosmtpd sink on 127.0.0.1, until the sink has them all.
 Prints both times and messages per second; exits non-zero unless every person got
@@ -78,6 +78,7 @@ def main():
         Registration,
         local_datetime,
     )
+    from mentoring_hub.models import OutgoingEmail
 
     User = get_user_model()
     campaign, _ = Campaign.objects.get_or_create(
@@ -87,6 +88,7 @@ def main():
     host, _ = Host.objects.get_or_create(slug="bench-notices-host", defaults={"name": "Host"})
     Event.objects.filter(slug="bench-notice-session").delete()
     DBTaskResult.objects.all().delete()
+    OutgoingEmail.objects.all().delete()
     event = Event(
         campaign=campaign,
         host=host,

@@ -174,13 +174,6 @@ class OutgoingEmailAdmin(ReadOnlyAdmin):
     ]
     readonly_fields = fields
     actions = ["retry"]
-    # The only lookups a list URL may use: what the page shows (no payload__... query).
-    lookups = {"recipient", "kind", "status", "attempts", "created_at", "sent_at"}
-
-    def lookup_allowed(self, lookup, value, request=None):
-        return lookup.split("__", 1)[0] in self.lookups and super().lookup_allowed(
-            lookup, value, request
-        )
 
     def has_retry_permission(self, request):
         return request.user.has_perm("mentoring_hub.change_outgoingemail")

@@ -7,6 +7,19 @@ class MentoringHubConfig(AppConfig):
     name = "mentoring_hub"
     verbose_name = "Mentoring Hub"
 
+    def ready(self):
+        from django.contrib import admin
+
+        from accounts.organisers import ORGANISER_PERMISSIONS
+        from mentoring_hub.admin import OutgoingEmailAdmin
+        from mentoring_hub.models import OutgoingEmail
+
+        admin.site.register(OutgoingEmail, OutgoingEmailAdmin)
+
+        # Organisers see whether mail went out (the outbox's envelope, never its content)
+        # and may queue an undeliverable message again; nobody edits the outbox by hand.
+        ORGANISER_PERMISSIONS["mentoring_hub"] = {"outgoingemail": ("change", "view")}
+
 
 class AdminConfig(admin_apps.AdminConfig):
     """Django's admin on our AdminSite (two-factor required for staff)."""

@@ -1,20 +1,49 @@
-"""The one way Mentoring Hub sends email.
+"""The one way Mentoring Hub sends email, and why none is lost.
 
-`send()` renders a template trio (`<name>_subject.txt`, `<name>.txt`, `<name>.html`) in the
-site's look, builds absolute links from SITE_URL, adds List-Unsubscribe headers (RFC 2369
-and RFC 8058 one-click) to non-essential mail, and queues delivery as a task once the
-surrounding transaction commits, so a rolled-back change never sends mail. allauth's
-mail joins the same queue through `queue_message()`.
+`send()` renders a template trio (`<name>_subject.txt` and `<name>.txt` as plain text,
+`<name>.html` escaped) in the site's look, builds absolute links from SITE_URL, adds
+List-Unsubscribe headers (RFC 2369 and RFC 8058 one-click) to non-essential mail, and puts
+the message in the outbox (`OutgoingEmail`) in the surrounding transaction: a rolled-back
+change sends nothing. Once it commits, a `deliver` task is enqueued. allauth's mail joins
+the same outbox through `queue_message()`.
+
+Delivery:
+- `deliver` claims each message with a conditional UPDATE and a lease (SEND_LEASE), sends
+  it over the task's one SMTP connection, and records it sent the moment the server accepts
+  it: a killed worker repeats at most the one message in flight, and the messages it held
+  are claimed again once their lease is over.
+- A temporary failure (server unreachable, timeout, 4xx) is retried with backoff, 30 s
+  doubling up to an hour, until MAIL_RETRY_FOR (a day) after the first attempt; a permanent
+  refusal (5xx for the message) is not retried. Either way the message then stays
+  `undeliverable`, which organisers see in the admin (envelope and reply, never the body).
+- Retries are deferred tasks where the task backend can defer; the `retry_mail` periodic
+  job (every minute) enqueues whatever no task will pick up: retries on a backend that
+  cannot defer, messages whose task was lost, abandoned leases.
+- Each message keeps its Message-ID across attempts, so a drill can count losses and repeats.
 """
+
+import logging
+import smtplib
+from collections import defaultdict
+from datetime import timedelta
+from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.template.context import make_context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks import task
+
+from mentoring_hub.models import OutgoingEmail
+
+log = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "mentoring_hub.mail.unsubscribe"
 
@@ -88,8 +117,8 @@ def build(template, *, user=None, to=None, context=None, kind=None, attachments=
         headers["List-Unsubscribe"] = f"<{link}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"{template}_subject.txt", context)
-        text = render_to_string(f"{template}.txt", context)
+        subject = render_text(f"{template}_subject.txt", context)
+        text = render_text(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
@@ -101,38 +130,60 @@ def build(template, *, user=None, to=None, context=None, kind=None, attachments=
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
+    message.outbox_kind = template
     return message
 
 
-def queue_message(message):
-    """Queue a built EmailMessage for delivery after the current transaction commits.
-
-    A message without an HTML part (allauth's plain-text mail) gets one in the site's look.
-    """
-    payload = as_payload(message)
-    transaction.on_commit(lambda: deliver.enqueue(**payload))
+def render_text(name, context, request=None):
+    """A Django template rendered as plain text, for a subject or a text part: nothing is
+    HTML-escaped, so "O'Brien & Sons" stays as written (the HTML part stays escaped)."""
+    template = get_template(name, using="django").template
+    return template.render(make_context(context, request, autoescape=False))
 
 
-BATCH = 50  # messages per delivery task when sending many: one SMTP connection each
+BATCH = 50  # messages per delivery task: one SMTP connection each
+SEND_LEASE = timedelta(minutes=5)  # one SMTP transaction; each step times out in EMAIL_TIMEOUT
+FIRST_RETRY = timedelta(seconds=30)  # then doubled after each failure...
+LONGEST_WAIT = timedelta(hours=1)  # ...up to this
+# A queued message due this long ago has lost its task (the process died between commit
+# and enqueue): `retry_mail` enqueues it again. Not sooner: its task may be waiting behind
+# a big batch.
+LATE = timedelta(minutes=5)
+SWEEP_LIMIT = 100 * BATCH  # messages `retry_mail` enqueues per run; the rest next minute
 
 
-def queue_batch(messages):
-    """Queue many built messages after the current transaction commits: one delivery
-    task per BATCH messages, each sending its messages over one connection."""
-    payloads = [as_payload(message) for message in messages]
-    chunks = [payloads[i : i + BATCH] for i in range(0, len(payloads), BATCH)]
+def queue_message(message, kind=None):
+    """Put a built EmailMessage in the outbox within the current transaction and enqueue
+    its delivery once that commits. `kind` names it for organisers (default: the template
+    `build` used). A message without an HTML part (allauth's plain-text mail) gets one in
+    the site's look."""
+    queue_batch([message], kind=kind)
 
-    def enqueue_all():
-        with transaction.atomic():  # one commit for all the task rows
-            for chunk in chunks:
-                deliver_many.enqueue(chunk)
 
-    if chunks:
-        transaction.on_commit(enqueue_all)
+def queue_batch(messages, kind=None):
+    """Put many built messages in the outbox within the current transaction; once it
+    commits, one delivery task per BATCH messages sends them over one connection each."""
+    rows = OutgoingEmail.objects.bulk_create(
+        [outbox_row(message, kind) for message in messages], batch_size=500
+    )
+    ids = [row.pk for row in rows]
+    if ids:
+        transaction.on_commit(lambda: enqueue(ids))
+
+
+def outbox_row(message, kind=None):
+    if len(message.to) != 1 or message.cc or message.bcc:
+        raise ValueError("one recipient per message: the outbox tracks each delivery")
+    return OutgoingEmail(
+        recipient=message.to[0],
+        kind=(kind or getattr(message, "outbox_kind", "") or "")[:100],
+        message_id=make_msgid(domain=urlsplit(settings.SITE_URL).hostname),
+        payload=as_payload(message),
+    )
 
 
 def as_payload(message):
-    """A built message as the JSON a delivery task takes."""
+    """What the outbox keeps of a built message until it is sent."""
     html = next(
         (c for c, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), None
     )
@@ -146,7 +197,6 @@ def as_payload(message):
         "body": message.body,
         "html": html,
         "from_email": message.from_email,
-        "to": list(message.to),
         "headers": dict(message.extra_headers),
         "attachments": [
             [name, content if isinstance(content, str) else content.decode(), mimetype]
@@ -155,23 +205,238 @@ def as_payload(message):
     }
 
 
-def rebuilt(subject, body, html, from_email, to, headers, attachments):
-    """A message again from its payload."""
-    message = EmailMultiAlternatives(subject, body, from_email, to, headers=headers)
-    message.attach_alternative(html, "text/html")
-    for name, content, mimetype in attachments:
+def rebuilt(row):
+    """The message again from its outbox row, with the row's Message-ID every time."""
+    headers = {**row.payload["headers"], "Message-ID": row.message_id}
+    return composed(row.payload, [row.recipient], headers)
+
+
+def composed(payload, to, headers):
+    message = EmailMultiAlternatives(
+        payload["subject"], payload["body"], payload["from_email"], to, headers=headers
+    )
+    message.attach_alternative(payload["html"], "text/html")
+    for name, content, mimetype in payload["attachments"]:
         message.attach(name, content, mimetype)
     return message
 
 
-@task()
-def deliver(subject, body, html, from_email, to, headers, attachments):
-    """Send one queued message through the configured email backend."""
-    rebuilt(subject, body, html, from_email, to, headers, attachments).send()
+def enqueue(ids, run_after=None):
+    """One delivery task per BATCH ids; with `run_after`, only where the task backend can
+    defer (elsewhere the `retry_mail` job enqueues them when they are due)."""
+    runner = deliver
+    if run_after is not None:
+        if not deliver.get_backend().supports_defer:
+            return
+        runner = deliver.using(run_after=run_after)
+    for start in range(0, len(ids), BATCH):
+        runner.enqueue(ids[start : start + BATCH])
 
 
-@task()
-def deliver_many(payloads):
-    """Send several queued messages over one connection to the email backend."""
-    with get_connection() as connection:
-        connection.send_messages([rebuilt(**payload) for payload in payloads])
+@task(takes_context=True)
+def deliver(context, ids=None, **legacy):
+    """Send the outbox messages `ids` that are due, over one connection; see the module
+    docstring. Safe to run twice, or beside another task with the same ids: each message
+    is claimed by one task at a time. Returns how many were sent.
+
+    `legacy`: a whole message, as the release before the outbox queued it; it joins the
+    outbox first. Remove with `deliver_many` once no such task is left."""
+    if legacy:
+        ids = adopt(context, [legacy])
+    return _deliver(ids)
+
+
+@task(takes_context=True)
+def deliver_many(context, payloads):
+    """Whole messages queued by the release before the outbox (see `deliver`)."""
+    return _deliver(adopt(context, payloads))
+
+
+def adopt(context, payloads):
+    """Outbox rows for whole messages a task of the previous release carries. Their
+    Message-IDs come from the task's id, so running the task again adds nothing."""
+    domain = urlsplit(settings.SITE_URL).hostname
+    keys = [f"<legacy.{context.task_result.id}.{n}@{domain}>" for n in range(len(payloads))]
+    rows = []
+    for key, payload in zip(keys, payloads, strict=True):
+        row = outbox_row(composed(payload, payload["to"], payload["headers"]), kind="legacy")
+        row.message_id = key
+        rows.append(row)
+    OutgoingEmail.objects.bulk_create(rows, ignore_conflicts=True)
+    return list(OutgoingEmail.objects.filter(message_id__in=keys).values_list("pk", flat=True))
+
+
+def _deliver(ids):
+    rows = claim(ids)
+    lease = rows[0].lease_until if rows else None
+    connection = get_connection()
+    down = None  # why the server cannot be used: the rest of the batch waits with it
+    retries = defaultdict(list)  # next attempt -> ids this task failed
+    sent = 0
+    try:
+        while rows:
+            if timezone.now() > lease - SEND_LEASE / 2:  # a slow server: keep what is ours
+                rows, lease = renew(rows, lease)
+                if not rows:
+                    break
+            row = rows.pop(0)
+            if down is None:
+                try:
+                    # Opened once; send_messages on an open connection leaves it open.
+                    connection.open()
+                    if not connection.send_messages([rebuilt(row)]):
+                        raise smtplib.SMTPException("the email backend did not send it")
+                except Exception as exc:  # recorded on the row, never raised
+                    reply, permanent, down_now = outcome(exc)
+                    if down_now:
+                        down = reply
+                else:
+                    record_sent(row)
+                    sent += 1
+                    continue
+            else:
+                reply, permanent = down, False
+            if next_at := record_failure(row, reply, permanent):
+                retries[next_at].append(row.pk)
+    finally:
+        try:
+            connection.close()
+        except Exception:  # a server that went away mid-QUIT changes nothing here
+            log.debug("closing the SMTP connection failed", exc_info=True)
+    for next_at, failed in retries.items():
+        enqueue(failed, run_after=next_at)
+    return sent
+
+
+def claim(ids):
+    """Take those of `ids` that are due, or whose last sender stopped (lease over), for
+    one attempt each; returns them, leased to this task. Rows another task holds are
+    skipped, not waited for."""
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            OutgoingEmail.objects.claimable(now)
+            .filter(pk__in=ids)
+            .select_for_update(skip_locked=True)
+            .order_by("pk")
+        )
+        OutgoingEmail.objects.filter(pk__in=[row.pk for row in rows]).update(
+            status=OutgoingEmail.Status.SENDING,
+            lease_until=now + SEND_LEASE,
+            attempts=F("attempts") + 1,
+            first_attempt_at=Coalesce("first_attempt_at", Value(now)),
+            updated_at=now,
+        )
+    for row in rows:
+        row.status, row.lease_until = OutgoingEmail.Status.SENDING, now + SEND_LEASE
+        row.attempts += 1
+        row.first_attempt_at = row.first_attempt_at or now
+    return rows
+
+
+def renew(rows, lease):
+    """Extend this task's lease on `rows`; returns those still its own, and the new lease.
+    The lease's instant identifies the holder: a row claimed anew since has another."""
+    renewed = timezone.now() + SEND_LEASE
+    ids = [row.pk for row in rows]
+    sending = OutgoingEmail.objects.filter(pk__in=ids, status=OutgoingEmail.Status.SENDING)
+    sending.filter(lease_until=lease).update(lease_until=renewed, updated_at=timezone.now())
+    kept = set(sending.filter(lease_until=renewed).values_list("pk", flat=True))
+    return [row for row in rows if row.pk in kept], renewed
+
+
+def record_sent(row):
+    """The server accepted it: recorded at once, and the content dropped."""
+    now = timezone.now()
+    OutgoingEmail.objects.filter(pk=row.pk).update(
+        status=OutgoingEmail.Status.SENT,
+        sent_at=now,
+        lease_until=None,
+        payload={},
+        updated_at=now,
+    )
+
+
+def record_failure(row, reply, permanent):
+    """Queue `row` again after its backoff, or give up on it; returns the time of the
+    next attempt, or None when it is undeliverable."""
+    now = timezone.now()
+    give_up_at = row.first_attempt_at + timedelta(seconds=settings.MAIL_RETRY_FOR)
+    fields = {"lease_until": None, "last_reply": reply[:500], "updated_at": now}
+    if permanent or now >= give_up_at:
+        log.warning("mail %s (%s) undeliverable: %s", row.pk, row.kind, reply)
+        fields["status"] = OutgoingEmail.Status.UNDELIVERABLE
+        next_at = None
+    else:
+        next_at = min(now + backoff(row.attempts), give_up_at)
+        log.info("mail %s (%s) not sent (%s); again at %s", row.pk, row.kind, reply, next_at)
+        fields.update(status=OutgoingEmail.Status.QUEUED, next_attempt_at=next_at)
+    OutgoingEmail.objects.filter(pk=row.pk, status=OutgoingEmail.Status.SENDING).update(**fields)
+    return next_at
+
+
+def backoff(attempts):
+    """The wait after the `attempts`-th failed attempt: 30 s, 1, 2, 4 ... minutes, at most
+    an hour."""
+    return min(FIRST_RETRY * 2 ** min(attempts - 1, 20), LONGEST_WAIT)
+
+
+# A refusal about this message (its sender, recipient or content) with a 5xx code is
+# permanent. Anything about the connection (refused, timed out, dropped, 421, a failed
+# HELO or login) is the server's or our configuration's, is temporary, and stops the batch.
+ABOUT_MESSAGE = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+
+def outcome(exc):
+    """(reply, permanent, server unusable) for a failed send."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
+        code, text = next(iter(exc.recipients.values()))
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        code, text = exc.smtp_code, exc.smtp_error
+    else:
+        reply = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        return reply, False, isinstance(exc, OSError)
+    if isinstance(text, bytes):
+        text = text.decode(errors="replace")
+    about_message = isinstance(exc, ABOUT_MESSAGE)
+    permanent = about_message and 500 <= code <= 599
+    return f"{code} {text}", permanent, code == 421 or not about_message
+
+
+def retry_due(now):
+    """Enqueue delivery of what no task will pick up: messages due for a while (or due at
+    all where the backend cannot defer retries), and messages whose sender stopped (lease
+    over). A message abandoned after its last chance is marked undeliverable. Returns how
+    many were enqueued."""
+    give_up = now - timedelta(seconds=settings.MAIL_RETRY_FOR)
+    OutgoingEmail.objects.abandoned(now).filter(first_attempt_at__lte=give_up).update(
+        status=OutgoingEmail.Status.UNDELIVERABLE,
+        lease_until=None,
+        last_reply="The worker stopped while sending it, after the last retry.",
+        updated_at=now,
+    )
+    late = now - LATE if deliver.get_backend().supports_defer else now
+    stuck = OutgoingEmail.objects.due(late) | OutgoingEmail.objects.abandoned(now)
+    ids = list(stuck.order_by("pk").values_list("pk", flat=True)[:SWEEP_LIMIT])
+    if ids:
+        transaction.on_commit(lambda: enqueue(ids))
+    return len(ids)
+
+
+def retry_now(queryset):
+    """Queue undeliverable messages again for a fresh day of attempts (an organiser fixed
+    what refused them). Returns how many."""
+    now = timezone.now()
+    ids = list(
+        queryset.filter(status=OutgoingEmail.Status.UNDELIVERABLE).values_list("pk", flat=True)
+    )
+    OutgoingEmail.objects.filter(pk__in=ids).update(
+        status=OutgoingEmail.Status.QUEUED,
+        next_attempt_at=now,
+        attempts=0,
+        first_attempt_at=None,
+        updated_at=now,
+    )
+    if ids:
+        transaction.on_commit(lambda: enqueue(ids))
+    return len(ids)

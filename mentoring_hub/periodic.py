@@ -1,7 +1,7 @@
 """Periodic jobs (reminders, expiries, clean-ups), run by `manage.py run_periodic`.
 
-Cron, a systemd timer or a shell loop calls `run_periodic` every few minutes on any
-number of machines. Each job declares how often it is due; the first machine to claim
+Cron, a systemd timer or a shell loop calls `run_periodic` every minute on any number
+of machines (mail retries and the recovery of killed workers' tasks are due every minute). Each job declares how often it is due; the first machine to claim
 the current slot in the database runs it, every other one skips it.
 """
 
@@ -10,10 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mentoring_hub.models import PeriodicRun
+from mentoring_hub import mail
+from mentoring_hub.models import OutgoingEmail, PeriodicRun
 
 log = logging.getLogger(__name__)
 
@@ -81,3 +83,29 @@ def prune_task_results(now):
 
     finished = DBTaskResult.objects.filter(finished_at__lt=now - timedelta(days=14))
     finished.delete()
+
+
+@periodic("retry_mail", every=timedelta(minutes=1))
+def retry_mail(now):
+    mail.retry_due(now)
+
+
+@periodic("requeue_stuck_tasks", every=timedelta(minutes=1))
+def requeue_stuck_tasks(now):
+    """A task a killed worker left RUNNING is READY again once TASK_LEASE has passed since
+    it started, and the next worker takes it. Every task is written to be safe to run
+    twice (`deliver` claims each message; rounds check their generation and what exists)."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    started_before = now - timedelta(seconds=settings.TASK_LEASE)
+    stuck = DBTaskResult.objects.running().filter(started_at__lt=started_before)
+    stuck.update(status=TaskResultStatus.READY, started_at=None)
+
+
+@periodic("prune_outgoing_email", every=timedelta(days=1))
+def prune_outgoing_email(now):
+    """Sent and undeliverable messages go after 14 days (as task results do): until
+    then organisers can look one up, or retry an undeliverable one."""
+    done = [OutgoingEmail.Status.SENT, OutgoingEmail.Status.UNDELIVERABLE]
+    OutgoingEmail.objects.filter(status__in=done, updated_at__lt=now - timedelta(days=14)).delete()

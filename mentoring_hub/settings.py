@@ -182,6 +182,10 @@ TASKS = {
         }[TASKS_BACKEND],
     }
 }
+# A task still RUNNING this many seconds after a worker took it is taken to have died
+# with its worker (killed, host lost) and is made READY again by run_periodic. Longer
+# than any task runs: each must also be safe to run twice.
+TASK_LEASE = env_int("TASK_LEASE", 900, minimum=60)
 
 # Caches, sessions and rate limits are shared by every worker and host: Redis when
 # REDIS_URL is set, otherwise the database cache. Never a per-process cache. The
@@ -255,6 +259,9 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mentoring Hub <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 10
+# Mail the server cannot take now (down, 4xx) is retried with backoff for this many
+# seconds from the first attempt, then marked undeliverable (mentoring_hub/mail.py).
+MAIL_RETRY_FOR = env_int("MAIL_RETRY_FOR", 86400, minimum=60)
 
 # TLS, usually terminated by a proxy in front of gunicorn.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)

@@ -7,6 +7,7 @@ from django.test import Client
 
 from accounts.models import EmailKind, EmailOptOut
 from mentoring_hub import mail as outbox
+from mentoring_hub.models import OutgoingEmail
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,36 @@ def test_preferences_page_saves_choices(client):
 
 def test_preferences_need_login(client):
     assert client.get("/me/emails/")["Location"] == "/accounts/login/?next=/me/emails/"
+
+
+NAME = 'O\'Brien & "Sons" <x>'
+
+
+def test_subject_and_text_stay_plain_and_html_is_escaped(smtp_settings, deliver):
+    member = make_member(email="ob@example.org")
+    with deliver():
+        outbox.send("emails/test_notice", user=member, context={"what": NAME})
+    [envelope] = smtp_settings.messages
+    message = message_from_bytes(envelope.content, policy=policy.default)
+    assert message["Subject"] == f"Reminder: {NAME}"
+    assert message.get_body(("plain",)).get_content().startswith(f"{NAME} starts soon.")
+    html = message.get_body(("html",)).get_content()
+    assert "<strong>O&#x27;Brien &amp; &quot;Sons&quot; &lt;x&gt;</strong>" in html
+
+
+def test_allauth_mail_is_plain_in_subject_and_text(smtp_settings, settings, deliver):
+    from allauth.account.adapter import get_adapter
+
+    settings.SITE_NAME = NAME
+    with deliver():
+        get_adapter().send_mail(
+            "account/email/email_confirmation", "ob@example.org", {"activate_url": "https://x/"}
+        )
+    [envelope] = smtp_settings.messages
+    message = message_from_bytes(envelope.content, policy=policy.default)
+    assert message["Subject"] == f"[{NAME}] Please Confirm Your Email Address"
+    assert f"Hello from {NAME}!" in message.get_body(("plain",)).get_content()
+    assert "Hello from O&#x27;Brien &amp; &quot;Sons&quot; &lt;x&gt;!" in (
+        message.get_body(("html",)).get_content()
+    )
+    assert OutgoingEmail.objects.get().kind == "account/email/email_confirmation"

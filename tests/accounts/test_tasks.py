@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import override_settings
 
@@ -104,6 +105,13 @@ def test_real_db_worker_delivers_queued_email(smtp_server):
 
     assert DBTaskResult.objects.count() == 1
     assert smtp_server.messages == []  # queued, not sent by the web process
+    run_worker(smtp_server)
+    assert [m.rcpt_tos for m in smtp_server.messages] == [["grace@example.org"]]
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def run_worker(smtp_server):
+    """`manage.py db_worker --batch` in its own process, on the test database."""
     name = connection.settings_dict["NAME"]
     env = {
         **os.environ,
@@ -123,5 +131,61 @@ def test_real_db_worker_delivers_queued_email(smtp_server):
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert [m.rcpt_tos for m in smtp_server.messages] == [["grace@example.org"]]
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+@pytest.mark.django_db
+def test_task_left_running_by_a_killed_worker_is_ready_again_after_its_lease(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASK_LEASE = 900
+
+    def running(started_at):
+        return DBTaskResult.objects.create(
+            status="RUNNING",
+            started_at=started_at,
+            args_kwargs={"args": [[1]], "kwargs": {}},
+            task_path="mentoring_hub.mail.deliver",
+            backend_name="default",
+            run_after=NOON - timedelta(hours=1),
+            worker_ids=["killed"],
+        )
+
+    with time_machine.travel(NOON, tick=False):
+        killed = running(NOON - timedelta(seconds=901))
+        busy = running(NOON - timedelta(seconds=899))
+        periodic.requeue_stuck_tasks(NOON)
+        killed.refresh_from_db()
+        busy.refresh_from_db()
+        assert (killed.status, killed.started_at) == ("READY", None)
+        assert DBTaskResult.objects.ready().filter(pk=killed.pk).exists()  # a worker takes it
+        assert busy.status == "RUNNING"
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_finishes_a_killed_workers_batch_sending_each_message_once(smtp_server):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from mentoring_hub.models import OutgoingEmail
+
+    database = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    messages = [
+        outbox.build("emails/test_notice", user=make_member(), context={"what": "Panel"})
+        for _ in range(3)
+    ]
+    with override_settings(TASKS=database):
+        outbox.queue_batch(messages)  # autocommit: the task is enqueued at once
+        # A worker took the task, claimed the first message and was killed.
+        now = timezone.now()
+        DBTaskResult.objects.update(status="RUNNING", started_at=now - timedelta(hours=1))
+        first = OutgoingEmail.objects.order_by("pk").first()
+        assert outbox.claim([first.pk]) == [first]
+        OutgoingEmail.objects.filter(pk=first.pk).update(lease_until=now - timedelta(seconds=1))
+        periodic.requeue_stuck_tasks(now)
+        periodic.retry_mail(now)
+    assert DBTaskResult.objects.ready().count() == 2  # the task again, and the sweep's
+    run_worker(smtp_server)
+    rows = OutgoingEmail.objects.order_by("pk")
+    assert sorted(m.rcpt_tos[0] for m in smtp_server.messages) == sorted(r.recipient for r in rows)
+    assert {row.status for row in rows} == {OutgoingEmail.Status.SENT}

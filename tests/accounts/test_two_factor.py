@@ -91,6 +91,8 @@ def test_organisers_group_exists_with_exactly_its_permissions():
     # Moderation of what members offer for public pages.
     expected += ["change_thankyou", "view_thankyou", "change_nomination", "view_nomination"]
     expected += ["change_story", "delete_story", "view_story"]
+    # The mail outbox: its envelope, and "retry now" for undeliverable messages.
+    expected += ["change_outgoingemail", "view_outgoingemail"]
     assert codenames == sorted([*expected, "view_dbtaskresult"])
     sync_organisers_group()  # idempotent
     assert Group.objects.filter(name=settings.ORGANISERS_GROUP).count() == 1
