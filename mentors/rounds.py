@@ -65,11 +65,20 @@ def start(round):
     transaction.on_commit(lambda: compute_round.enqueue(round.pk, generation))
 
 
-def _report(round_id, generation, progress, phase, **fields):
-    """Record progress unless a newer computation was requested."""
-    return MatchingRound.objects.filter(pk=round_id, generation=generation).update(
-        progress=int(progress), phase=phase, **fields
+def computing(round_id, generation):
+    """The round, if this computation is still the one wanted: the latest requested and
+    not finished. A task run twice (a killed worker's task is taken again when its
+    lease ends) must never reopen a round already ready, failed or published."""
+    return MatchingRound.objects.filter(
+        pk=round_id,
+        generation=generation,
+        status__in=[MatchingRound.Status.QUEUED, MatchingRound.Status.RUNNING],
     )
+
+
+def _report(round_id, generation, progress, phase, **fields):
+    """Record progress unless a newer computation was requested or this one ended."""
+    return computing(round_id, generation).update(progress=int(progress), phase=phase, **fields)
 
 
 def blocked_pairs():
@@ -224,11 +233,9 @@ def _compute(round, generation):
         "unmatched": sorted(mentee_ids - set(optimum))[:200],
     }
     with transaction.atomic():
-        locked = MatchingRound.objects.select_for_update().filter(
-            pk=round.pk, generation=generation
-        )
+        locked = computing(round.pk, generation).select_for_update()
         if not locked.exists():
-            return None  # superseded while computing: the newer run stores its own
+            return None  # superseded while computing (the newer run stores its own) or done
         RoundPair.objects.filter(round=round).delete()
         RoundPair.objects.bulk_create(pairs, batch_size=STORE_BATCH)
         locked.update(

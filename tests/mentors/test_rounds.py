@@ -299,6 +299,25 @@ def test_publishing_asks_first_then_starts_mentorships_and_freezes_the_round(
     assert MatchingRound.objects.get().name == "January cohort"
 
 
+def test_a_computation_run_again_after_publishing_changes_nothing(
+    crossing, django_capture_on_commit_callbacks
+):
+    """A worker killed after computing, before recording it, has its task taken again
+    when the lease ends: the round it reopens must stay as published."""
+    round = MatchingRound.objects.create(name="Twice run")
+    with django_capture_on_commit_callbacks(execute=True):
+        rounds.start(round)
+    round.refresh_from_db()
+    before = pairs_of(round)
+    with django_capture_on_commit_callbacks(execute=True):
+        rounds.publish(round, None)
+    rounds.compute_round.call(round.pk, round.generation)
+    round.refresh_from_db()
+    assert round.status == MatchingRound.Status.PUBLISHED
+    assert pairs_of(round) == before
+    assert round.progress == 100
+
+
 def test_publishing_skips_pairs_whose_mentor_filled_up_meanwhile(
     crossing, django_capture_on_commit_callbacks
 ):
