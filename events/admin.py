@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from events import booking, ics, importing, proposals
 from events.dashboard import campaign_dashboard
+from events.forms import EventForm, WallClockField
 from events.models import (
     Campaign,
     ChangeNotice,
@@ -274,7 +275,14 @@ class EventAdmin(ModelAdmin):
         (
             _("When"),
             {
-                "fields": ["time_zone", "time_tbd", "starts_on", "starts_at", "ends_at"],
+                "fields": [
+                    "time_zone",
+                    "time_tbd",
+                    "starts_on",
+                    "starts_at",
+                    "ends_at",
+                    "repeated_hour",
+                ],
                 "description": _("Start and end are wall-clock times in the session's time zone."),
             },
         ),
@@ -283,10 +291,12 @@ class EventAdmin(ModelAdmin):
     ]
     inlines = [JoinOptionInline, RegistrationInline]
     actions = ["publish", "cancel", "duplicate", "export_attendees", "email_attendees"]
+    form = EventForm
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.DateTimeField) and db_field.editable:
             kwargs["widget"] = LabelledSplitDateTime(db_field.verbose_name)
+            kwargs["form_class"] = WallClockField  # read in the session's zone: EventForm
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):

@@ -1,4 +1,5 @@
 import zoneinfo
+from datetime import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -7,7 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.cache import per_version
-from events.models import Campaign, Host, JoinOption, Proposal, local_datetime
+from events.models import Campaign, Event, Host, JoinOption, Proposal
+from events.validators import (
+    REPEATED_HOUR_CHOICES,
+    REPEATED_HOUR_LABEL,
+    happens_twice,
+    wall_time,
+)
 
 
 class AgendaFilterForm(forms.Form):
@@ -94,7 +101,98 @@ def time_zone_choices():
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
-class ProposalForm(forms.ModelForm):
+class WallClockField(forms.SplitDateTimeField):
+    """A date and a time on the clock, left naive: the form reads them in the session's
+    zone (WallClockForm), not the server's (Django's from_current_timezone would refuse
+    a repeated or skipped time with a message that names neither)."""
+
+    def compress(self, data_list):
+        if not data_list:
+            return None
+        if data_list[0] in self.empty_values:
+            raise ValidationError(self.error_messages["invalid_date"], code="invalid_date")
+        if data_list[1] in self.empty_values:
+            raise ValidationError(self.error_messages["invalid_time"], code="invalid_time")
+        return datetime.combine(*data_list)
+
+
+# Errors of the session's timing rules (timing_errors, the constraints), by field.
+TIMING_FIELDS = {"time_tbd", "starts_at", "ends_at", "start_time", "end_time"}
+
+
+class WallClockForm(forms.ModelForm):
+    """A form where people type a session's start and end on the clock of its zone,
+    read by wall_time(): a time the clocks skip is refused, and for one that happens
+    twice, `repeated_hour` says which is meant."""
+
+    repeated_hour = forms.ChoiceField(
+        label=REPEATED_HOUR_LABEL,
+        choices=REPEATED_HOUR_CHOICES,
+        required=False,
+        help_text=_("Only for a time in the hour that repeats when clocks go back."),
+    )
+    moved_errors = {}  # model field -> the form field where its errors show
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refused_times = False
+        instance = self.instance
+        for instant in (instance.starts_at, instance.ends_at):
+            local = instant and instant.astimezone(zoneinfo.ZoneInfo(instance.time_zone))
+            if local and happens_twice(local):
+                self.initial.setdefault("repeated_hour", "second" if local.fold else "first")
+                break
+
+    def instant(self, field, day, clock, zone):
+        """The instant `clock` on `day` names in `zone`, or None with the reason on
+        `field`."""
+        try:
+            return wall_time(day, clock, zone, self.cleaned_data.get("repeated_hour", ""))
+        except ValidationError as exc:
+            self.add_error(field, exc)
+            self.refused_times = True
+            return None
+
+    def _update_errors(self, errors):
+        # The model's timing rules would judge times that could not be read (a start
+        # the clocks skip is not "missing", nor "after the end"): its own message says
+        # what is wrong.
+        if hasattr(errors, "error_dict"):
+            kept = {}
+            for key, value in errors.error_dict.items():
+                key = self.moved_errors.get(key, key)
+                if not (self.refused_times and key in TIMING_FIELDS):
+                    kept[key] = value
+            if not kept:
+                return
+            errors = ValidationError(kept)
+        super()._update_errors(errors)
+
+
+class EventForm(WallClockForm):
+    """A session in the admin: its start and end are typed on the clock of its zone."""
+
+    class Meta:
+        model = Event
+        fields = ["time_zone", "time_tbd", "starts_on", "starts_at", "ends_at"]
+        field_classes = {"starts_at": WallClockField, "ends_at": WallClockField}
+
+    def clean(self):
+        cleaned = super().clean()
+        zone = cleaned.get("time_zone")
+        for name in ("starts_at", "ends_at"):
+            value = cleaned.get(name)
+            if not isinstance(value, datetime) or value.tzinfo is not None:
+                continue
+            if zone is None:  # the zone has its own error; the time cannot be read
+                del cleaned[name]
+                self.refused_times = True
+            elif (instant := self.instant(name, value.date(), value.time(), zone)) is not None:
+                cleaned[name] = instant
+        return cleaned
+
+
+class ProposalForm(WallClockForm):
     """A member's proposed session. Times are entered as the wall-clock time in the
     chosen zone, as people think of them, and stored as instants."""
 
@@ -108,6 +206,7 @@ class ProposalForm(forms.ModelForm):
     join_url = forms.URLField(
         label=_("Join link"), required=False, assume_scheme="https", max_length=500
     )
+    moved_errors = {"starts_at": "start_time", "ends_at": "end_time"}
 
     class Meta:
         model = Proposal
@@ -142,7 +241,8 @@ class ProposalForm(forms.ModelForm):
                 self.initial["end_time"] = instance.ends_at.astimezone(zone).time()
         self.order_fields(
             ["campaign", "organisation", "title", "description", "starts_on", "time_tbd",
-             "start_time", "end_time", "time_zone", "platform", "join_url", "place"]
+             "start_time", "end_time", "time_zone", "repeated_hour", "platform", "join_url",
+             "place"]
         )  # fmt: skip
 
     def clean(self):
@@ -160,12 +260,9 @@ class ProposalForm(forms.ModelForm):
         if tbd and (start or end):
             self.add_error("time_tbd", _("Clear the times, or untick “time to be decided”."))
         elif not tbd and day and zone:
-            self.instance.starts_at = local_datetime(day, start, zone) if start else None
-            self.instance.ends_at = local_datetime(day, end, zone) if start and end else None
+            self.instance.starts_at = (
+                self.instant("start_time", day, start, zone) if start else None
+            )
+            if start and end:
+                self.instance.ends_at = self.instant("end_time", day, end, zone)
         return cleaned
-
-    def _update_errors(self, errors):
-        if hasattr(errors, "error_dict"):
-            moved = {"starts_at": "start_time", "ends_at": "end_time"}
-            errors = ValidationError({moved.get(k, k): v for k, v in errors.error_dict.items()})
-        super()._update_errors(errors)

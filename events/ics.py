@@ -25,7 +25,7 @@ from icalendar import Calendar, Timezone, vCategory, vDDDTypes, vDuration, vInt,
 from icalendar import Event as VEvent
 
 from events.models import JoinOption, session_paths
-from events.validators import one_line
+from events.validators import happens_twice, one_line
 
 PRODID = "-//Mentoring Hub//Sessions//EN"
 UID_DOMAIN = "mentoring-hub"
@@ -121,6 +121,11 @@ def vevent(event, *, site_url, show_join, join_url=None, page=None):
     else:
         start = event.starts_at.astimezone(zoneinfo.ZoneInfo(event.time_zone))
         end = event.ends_at.astimezone(start.tzinfo) if event.ends_at else None
+        if happens_twice(start) or (end and happens_twice(end)):
+            # In the hour that repeats when clocks go back, a local time names two
+            # instants: icalendar writes both alike (it drops `fold`), and parsers
+            # read them an hour apart. In UTC the time names one.
+            start, end = start.astimezone(UTC), end and end.astimezone(UTC)
     status = (
         "CANCELLED"
         if event.status == event.Status.CANCELLED
@@ -219,9 +224,14 @@ def stamp(row, *, site_url, show_join, join_url, language):
 SHARED_TIMEOUT = 7 * 24 * 3600
 
 
+# Part of every shared key: raised when the bytes written for the same session change
+# (2: times in the repeated hour in UTC), so no process takes an older writer's entry.
+ENTRY_FORMAT = 2
+
+
 def shared_key(slot, mark):
     digest = hashlib.sha256(repr(mark).encode()).hexdigest()[:24]
-    return f"ics:{slot[0]}:{slot[1]}:{digest}"
+    return f"ics{ENTRY_FORMAT}:{slot[0]}:{slot[1]}:{digest}"
 
 
 def shared_entries(stale):
@@ -521,9 +531,15 @@ def session_fields(component, title, uid_value, start, end, default_zone):
             end = end.replace(tzinfo=start.tzinfo)
         if end is not None and not isinstance(end, datetime):
             end = None
-        if end is not None and end <= start:
+        # Local times are read as RFC 5545 reads them: in the hour that repeats, the
+        # first occurrence; in the hour clocks skip, with the offset before the change
+        # (fold=0 does both). Compared as instants: in one zone, Python compares the
+        # wall clocks, which around a change are not in the order of the instants.
+        if end is not None and end.astimezone(UTC) <= start.astimezone(UTC):
             raise CalendarError(_("“%(title)s” ends before it starts.") % {"title": title})
-        starts_at, ends_at = start, end
+        # As instants (UTC): a local time in the repeated hour never compares equal to
+        # the same instant in another zone (PEP 495), so a re-import would see a change.
+        starts_at, ends_at = start.astimezone(UTC), end and end.astimezone(UTC)
         starts_on = start.astimezone(zoneinfo.ZoneInfo(zone)).date()
     if len(title) > 200:
         raise CalendarError(

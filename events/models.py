@@ -2,7 +2,7 @@ import calendar
 import secrets
 import uuid
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.conf import settings
@@ -68,7 +68,9 @@ def timing_errors(time_tbd, starts_at, ends_at):
             errors["time_tbd"] = _("Clear the start and end times, or untick “time to be decided”.")
     elif not starts_at:
         errors["starts_at"] = _("Give a start time, or tick “time to be decided”.")
-    if starts_at and ends_at and ends_at <= starts_at:
+    # As instants: two times in the same zone compare as wall clocks (fold ignored),
+    # and a wall clock may be later although the instant is not (around a clock change).
+    if starts_at and ends_at and ends_at.astimezone(UTC) <= starts_at.astimezone(UTC):
         errors["ends_at"] = _("A session must end after it starts.")
     return errors
 
@@ -162,15 +164,21 @@ class Campaign(models.Model):
                 moved = {"campaign": copy, "starts_on": event.starts_on + moved_by}
                 if event.starts_at:
                     # Shift the wall-clock time, not the instant: 11:00 stays 11:00 local
-                    # even when the copy lands on the other side of a clock change.
+                    # even when the copy lands on the other side of a clock change. A
+                    # time in a repeated hour keeps its occurrence (time() keeps fold);
+                    # one the clocks skip reads as RFC 5545 reads it (2:30 is 3:30).
+                    # Kept in UTC: arithmetic and comparisons in one zone are on wall
+                    # clocks, which are not instants around a clock change.
                     moved["starts_at"] = local_datetime(
                         event.starts_on + moved_by, event.local_start.time(), event.time_zone
-                    )
+                    ).astimezone(UTC)
                 if event.ends_at:
                     end_day = event.local_end.date() + moved_by
                     moved["ends_at"] = local_datetime(
                         end_day, event.local_end.time(), event.time_zone
-                    )
+                    ).astimezone(UTC)
+                    if moved["ends_at"] <= moved["starts_at"]:  # the start was skipped
+                        moved["ends_at"] = moved["starts_at"] + (event.ends_at - event.starts_at)
                 event.duplicate(**moved)
         return copy
 

@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from events.models import Campaign, Event, Host, JoinOption, local_datetime
-from events.validators import meeting_id_digits
+from events.models import Campaign, Event, Host, JoinOption
+from events.validators import meeting_id_digits, wall_time
 
 SCHEDULES = Path(__file__).resolve().parent / "schedules"
 OPTION_FIELDS = ("platform", "join_url", "meeting_id", "passcode", "place")
@@ -84,8 +84,16 @@ def desired_state(session, campaign):
     tbd = session.get("time") == "TBD"
     if not tbd and not isinstance(session.get("start"), time):
         raise ScheduleError(f'{session["slug"]}: give start = HH:MM:SS, or time = "TBD"')
-    starts_at = None if tbd else local_datetime(day, session["start"], zone)
-    ends_at = None if tbd or "end" not in session else local_datetime(day, session["end"], zone)
+    # A time in the hour that repeats when clocks go back needs repeated_hour = "first"
+    # or "second" in the entry; a time the clocks skip is refused.
+    repeated = session.get("repeated_hour", "")
+    try:
+        starts_at = None if tbd else wall_time(day, session["start"], zone, repeated)
+        ends_at = None
+        if not tbd and "end" in session:
+            ends_at = wall_time(day, session["end"], zone, repeated)
+    except ValidationError as exc:
+        raise ScheduleError(f"{session['slug']}: {' '.join(exc.messages)}") from exc
     return {
         "title": session["title"],
         "host": session["host"],

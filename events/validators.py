@@ -1,7 +1,9 @@
 import re
 import zoneinfo
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 # Words a session slug may not take: each is (or will be) a URL under /events/.
@@ -94,3 +96,84 @@ def one_line(text):
     """Text written over several lines as one line: each run of white space, line
     breaks included, becomes one space."""
     return " ".join(text.split())
+
+
+# Wall-clock times --------------------------------------------------------------------
+# Organisers type a session's start and end as the time on the clock where it happens.
+# Twice a year in many zones that is not one instant: when clocks go back an hour
+# repeats (1:30 a.m. happens in EDT, then again in EST), and when they go forward an
+# hour is skipped (2:30 a.m. never happens). Every form and file that reads a wall time
+# goes through wall_time(), which refuses a skipped time and asks which of a repeated
+# one was meant, naming what the clocks do.
+
+REPEATED_HOUR_CHOICES = [
+    ("", _("It does not")),
+    ("first", _("The first time (before clocks go back)")),
+    ("second", _("The second time (after clocks go back)")),
+]
+REPEATED_HOUR_LABEL = _("If the time happens twice")
+
+
+def happens_twice(local):
+    """Whether an aware local time names one of two instants (clocks went back)."""
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+
+
+def _clock(moment):
+    return formats.time_format(moment)
+
+
+def _day(day):
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def _skipped(zone, first, second):
+    """The wall times around the skipped hour: ("2 a.m.", "3 a.m."). first and second
+    read the skipped time with the offsets before and after the change."""
+    low, high = second.astimezone(UTC), first.astimezone(UTC)  # the change is between
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(zone).utcoffset() == first.utcoffset():
+            low = middle
+        else:
+            high = middle
+    change = high.replace(microsecond=0)
+    return (change + first.utcoffset()).replace(tzinfo=None), change.astimezone(zone)
+
+
+def wall_time(day, clock, zone_name, repeated_hour=""):
+    """The instant that `clock` on `day` names in zone `zone_name`.
+
+    ValidationError when the clocks skip that time, or when it happens twice and
+    `repeated_hour` ("first" or "second") does not say which is meant.
+    """
+    zone = zoneinfo.ZoneInfo(zone_name)
+    first = datetime.combine(day, clock, tzinfo=zone)
+    second = first.replace(fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first.astimezone(UTC)  # an instant: compared as one, whatever its fold
+    when = {"clock": _clock(clock), "day": _day(day), "zone": zone_name}
+    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != first.replace(tzinfo=None):
+        before, after = _skipped(zone, first, second)
+        message = _(
+            "%(clock)s on %(day)s does not exist in %(zone)s: clocks skip from "
+            "%(before)s to %(after)s."
+        ) % {**when, "before": _clock(before), "after": _clock(after)}
+        # "... to 3 a.m.." when the time's format ends with a full stop of its own
+        raise ValidationError(message.replace("..", "."), code="skipped_time")
+    if repeated_hour in ("first", "second"):
+        return (first if repeated_hour == "first" else second).astimezone(UTC)
+    raise ValidationError(
+        _(
+            "%(clock)s on %(day)s happens twice in %(zone)s, when clocks go back: choose "
+            "the first (%(clock)s %(first)s) or the second (%(clock)s %(second)s) under "
+            "“%(label)s”."
+        ),
+        code="repeated_time",
+        params={
+            **when,
+            "first": first.tzname(),
+            "second": second.tzname(),
+            "label": REPEATED_HOUR_LABEL,
+        },
+    )

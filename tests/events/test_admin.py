@@ -159,6 +159,25 @@ def test_a_one_day_campaign_is_copied_to_the_same_date(organiser_client):
     assert session.local_start.time() == time(11)
 
 
+def test_a_copy_landing_in_the_hour_clocks_skip_is_still_made(organiser_client):
+    campaign = make_campaign(
+        name="Spring 2026", starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 31)
+    )
+    ny = "America/New_York"
+    make_event(  # 14 March 2027, a year on, is when New York skips from 2:00 to 3:00
+        campaign=campaign,
+        starts_at=local_datetime(date(2026, 3, 15), time(2, 30), ny),
+        ends_at=local_datetime(date(2026, 3, 15), time(3, 30), ny),
+        day=date(2026, 3, 15),
+    )
+    action(organiser_client, "campaign", "copy_to_year", [campaign], year="2027")
+    [session] = Campaign.objects.get(name="Spring 2027").events.all()
+    assert (session.starts_at, session.ends_at) == (  # read as calendars read 2:30 (RFC 5545)
+        datetime(2027, 3, 14, 7, 30, tzinfo=UTC),
+        datetime(2027, 3, 14, 8, 30, tzinfo=UTC),
+    )
+
+
 def test_copy_refuses_a_bad_year(organiser_client):
     campaign = make_campaign()
     response = action(organiser_client, "campaign", "copy_to_year", [campaign], year="twenty")
@@ -426,3 +445,54 @@ def test_a_zoom_id_of_the_wrong_length_is_refused_with_a_message(organiser_clien
         in response.content.decode()
     )
     assert not event.join_options.exists()
+
+
+def test_admin_refuses_a_time_clocks_skip_and_names_the_problem(organiser_client):
+    event = make_event()
+    data = change_form_data(
+        event, starts_at_0="2027-03-14", starts_at_1="02:30:00", ends_at_0="2027-03-14"
+    )
+    response = organiser_client.post(f"/admin/events/event/{event.pk}/change/", data)
+    assert response.status_code == 200
+    assert (
+        "2:30 a.m. on March 14, 2027 does not exist in America/New_York: clocks skip from "
+        "2 a.m. to 3 a.m." in response.content.decode()
+    )
+    event.refresh_from_db()
+    assert event.starts_on == date(2027, 1, 12)
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"),
+    [
+        ("first", datetime(2027, 11, 7, 5, 30, tzinfo=UTC)),
+        ("second", datetime(2027, 11, 7, 6, 30, tzinfo=UTC)),
+    ],
+)
+def test_admin_schedules_either_occurrence_of_a_repeated_time(organiser_client, choice, expected):
+    event = make_event()
+    url = f"/admin/events/event/{event.pk}/change/"
+    times = {
+        "starts_at_0": "2027-11-07",
+        "starts_at_1": "01:30:00",
+        "ends_at_0": "2027-11-07",
+        "ends_at_1": "03:00:00",
+    }
+    asked = organiser_client.post(url, change_form_data(event, **times))
+    assert asked.status_code == 200
+    assert "happens twice in America/New_York, when clocks go back" in asked.content.decode()
+    response = organiser_client.post(url, change_form_data(event, **times, repeated_hour=choice))
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.starts_at == expected
+    # The form shows the occurrence chosen, so saving again keeps it.
+    page = organiser_client.get(url).content.decode()
+    assert f'<option value="{choice}" selected>' in page
+    assert (
+        organiser_client.post(
+            url, change_form_data(event, **times, repeated_hour=choice)
+        ).status_code
+        == 302
+    )
+    event.refresh_from_db()
+    assert event.starts_at == expected

@@ -2,16 +2,18 @@
 
 import json
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 import vobject
+from django.core import mail
 from django.core.management import call_command
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
+from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from events import booking, ics
@@ -130,6 +132,68 @@ def test_daylight_saving_boundaries_come_out_at_the_right_instant(
     text = body.decode()
     assert text.count("BEGIN:VTIMEZONE") == 2
     assert f"TZID:{zone}" in text and f"TZID:{other}" in text
+
+
+def parse_all(body):
+    """{summary: (start, end)} in UTC from icalendar, vobject and ical, which must agree."""
+    by_icalendar = {}
+    for event in Calendar.from_ical(body).walk("VEVENT"):
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        by_icalendar[str(event["SUMMARY"])] = (start.astimezone(UTC), end.astimezone(UTC))
+    others = {summary: (start, end) for start, end, summary, _s in parse_both(body).values()}
+    assert others == by_icalendar
+    return by_icalendar
+
+
+# 1:30 a.m. on 1 November 2026 happens twice in New York: first in EDT, then in EST.
+# Two sessions there, an hour apart, 45 minutes each: {title: (start, end)} in UTC.
+EXPECTED_130 = {
+    title: (start, start + timedelta(minutes=45))
+    for title, start in [
+        ("First 1:30", utc(2026, 11, 1, 5, 30)),
+        ("Second 1:30", utc(2026, 11, 1, 6, 30)),
+    ]
+}
+
+
+@pytest.fixture
+def repeated_hour_sessions():
+    """The two sessions of EXPECTED_130, both at 1:30 a.m. New York wall time."""
+    campaign = make_campaign(starts_on=date(2026, 10, 1), ends_on=date(2026, 11, 30))
+    events = []
+    for title, (start, end) in EXPECTED_130.items():
+        event = make_event(
+            campaign=campaign, title=title, starts_at=start, ends_at=end, day=date(2026, 11, 1)
+        )
+        make_join_option(event, meeting_id="1603334786")
+        events.append(event)
+    return events
+
+
+def test_sessions_in_the_repeated_hour_reach_every_parser_an_hour_apart(
+    client, repeated_hour_sessions
+):
+    assert parse_all(feed(client).content) == EXPECTED_130
+    single = {}
+    for event in repeated_hour_sessions:
+        single |= parse_all(client.get(f"/events/{event.slug}.ics").content)
+    assert single == EXPECTED_130
+
+
+def test_personal_feeds_and_email_files_keep_the_repeated_hour_apart(
+    client, repeated_hour_sessions, deliver
+):
+    member = make_member()
+    with time_machine.travel(utc(2026, 10, 1), tick=False), deliver():
+        for event in repeated_hour_sessions:
+            booking.register(event, member)
+    attached = {}
+    for message in mail.outbox:
+        [(_name, body, _type)] = message.attachments
+        attached |= parse_all(body.encode())
+    assert attached == EXPECTED_130
+    token = FeedToken.for_user(member)
+    assert parse_all(client.get(token.get_absolute_url()).content) == EXPECTED_130
 
 
 def test_every_tzid_has_a_vtimezone(client, launch_schedule):

@@ -260,3 +260,21 @@ def test_an_imported_title_over_several_lines_becomes_one_line():
     assert session["title"] == "Imported panel"
     run_import(campaign, data, make_host())
     assert Event.objects.get().title == "Imported panel"
+
+
+def test_times_in_the_repeated_hour_are_read_as_rfc_5545_says_and_ours_exactly(client):
+    campaign = make_campaign(starts_on=date(2026, 10, 1), ends_on=date(2026, 11, 30))
+    local = "DTSTART;TZID=America/New_York:20261101T013000"
+    data = calendar(vevent(start=local).replace("20270112T120000", "20261101T030000"))
+    [session] = parse_sessions(data, default_zone=campaign.time_zone)
+    assert session["starts_at"] == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # the first: EDT
+    second = make_event(
+        campaign=campaign,
+        starts_at=datetime(2026, 11, 1, 6, 30, tzinfo=UTC),  # 1:30 EST, the second
+        ends_at=datetime(2026, 11, 1, 7, 30, tzinfo=UTC),
+        day=date(2026, 11, 1),
+    )
+    [exported] = parse_sessions(
+        client.get(f"/events/{second.slug}.ics").content, default_zone=campaign.time_zone
+    )
+    assert (exported["starts_at"], exported["ends_at"]) == (second.starts_at, second.ends_at)

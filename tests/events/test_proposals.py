@@ -159,3 +159,49 @@ def test_a_title_with_a_line_break_is_refused(client, uk_day):
     assert response.status_code == 200
     assert "A title is one line: remove the line break." in response.content.decode()
     assert Proposal.objects.count() == 0
+
+
+@pytest.fixture
+def autumn():
+    with time_machine.travel(NOW, tick=False):
+        yield make_campaign(starts_on=date(2027, 3, 1), ends_on=date(2027, 11, 30))
+
+
+def propose_in_new_york(client, campaign, **overrides):
+    data = form(campaign, time_zone="America/New_York", **overrides)
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(make_member())
+        return client.post("/events/propose/", data)
+
+
+def test_a_start_in_the_hour_clocks_skip_is_refused_with_what_happens(client, autumn):
+    response = propose_in_new_york(
+        client, autumn, starts_on="2027-03-14", start_time="02:30", end_time="03:30"
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        "2:30 a.m. on March 14, 2027 does not exist in America/New_York: clocks skip from "
+        "2 a.m. to 3 a.m." in page
+    )
+    assert "A session must end after it starts." not in page
+    assert Proposal.objects.count() == 0
+
+
+def test_a_start_in_the_repeated_hour_asks_which_and_either_can_be_chosen(client, autumn):
+    times = {"starts_on": "2027-11-07", "start_time": "01:30", "end_time": "02:15"}
+    response = propose_in_new_york(client, autumn, **times)
+    assert response.status_code == 200
+    assert (
+        "1:30 a.m. on Nov. 7, 2027 happens twice in America/New_York, when clocks go back: "
+        "choose the first (1:30 a.m. EDT) or the second (1:30 a.m. EST) under "
+        "“If the time happens twice”." in response.content.decode()
+    )
+    assert Proposal.objects.count() == 0
+    propose_in_new_york(client, autumn, **times, repeated_hour="first")
+    propose_in_new_york(client, autumn, **times, repeated_hour="second")
+    starts = sorted(Proposal.objects.values_list("starts_at", flat=True))
+    assert starts == [
+        datetime(2027, 11, 7, 5, 30, tzinfo=UTC),  # 1:30 EDT
+        datetime(2027, 11, 7, 6, 30, tzinfo=UTC),  # 1:30 EST
+    ]

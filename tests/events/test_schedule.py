@@ -169,3 +169,15 @@ def test_a_meeting_id_written_with_spaces_is_loaded_as_digits(db, tmp_path):
     kick_off = Event.objects.get(slug="national-mentoring-month-kick-off-2023")
     assert kick_off.join_options.get().meeting_id == "1603334786"
     assert "0 created, 0 updated, 6 unchanged, 0 kept with edits" in load(str(spaced))
+
+
+def test_a_file_start_in_the_hour_clocks_skip_is_refused_with_what_happens(db, tmp_path):
+    source = (SCHEDULES / "2023-01-us-air-force-national-mentoring-month.toml").read_text()
+    assert "date = 2023-01-09\nstart = 11:00:00" in source
+    broken = tmp_path / "broken.toml"
+    broken.write_text(
+        source.replace("date = 2023-01-09\nstart = 11:00:00", "date = 2023-03-12\nstart = 02:30:00")
+    )
+    with pytest.raises(CommandError, match=r"kick-off-2023.*does not exist in America/New_York"):
+        load(str(broken))
+    assert Event.objects.count() == 0
