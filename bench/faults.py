@@ -21,6 +21,7 @@ Nothing leaves loopback; every process the drill starts is stopped at its end.
 """
 
 import argparse
+import asyncio
 import os
 import shutil
 import subprocess
@@ -32,7 +33,12 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from email import message_from_bytes
 from pathlib import Path
+
+import dj_database_url
+import psycopg2
+from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -221,10 +227,193 @@ def healthy(base):
         return False
 
 
+# Mail --------------------------------------------------------------------------------
+
+NOTICES = 500
+QUEUE = f"""
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from mentoring_hub import mail
+with transaction.atomic():
+    mail.queue_batch(
+        [
+            EmailMultiAlternatives(
+                "Session moved", "The session moved to 11:00.", to=[f"person{{n}}@example.org"]
+            )
+            for n in range({NOTICES})
+        ],
+        kind="drill notice",
+    )
+"""
+
+
+class Inbox:
+    """An SMTP server of the drill's own (aiosmtpd) that counts Message-IDs; it can be
+    stopped (connections refused) and started again on the same port, and can take
+    `delay` seconds over each message, as a busy server does."""
+
+    def __init__(self, delay=0.0):
+        self.port = free_port()
+        self.delay = delay
+        self.received = []
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        self.received.append(message_from_bytes(envelope.content)["Message-ID"])
+        return "250 OK"
+
+    def start(self):
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self):
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+    def counts(self):
+        unique = set(self.received)
+        return len(unique), len(self.received) - len(unique)
+
+
+def outbox_states(database_url):
+    config = dj_database_url.parse(database_url)
+    with (
+        psycopg2.connect(
+            host=config["HOST"], port=config["PORT"], user=config["USER"], dbname=config["NAME"]
+        ) as connection,
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SELECT status, count(*) FROM mentoring_hub_outgoingemail GROUP BY 1")
+        return dict(cursor.fetchall())
+
+
+@contextmanager
+def mail_site(inbox):
+    """A fresh drill database, a db_worker and the cron (run_periodic every 20 s; every
+    minute in production), sending to `inbox`."""
+    url = DATABASE_URL.rsplit("/", 1)[0] + "/mentoring_hub_mail_drill"
+    drop_database(url)
+    create_database(url)
+    env, _port = drill_environment(url, "")
+    env.update(EMAIL_URL=f"smtp://127.0.0.1:{inbox.port}", TASK_LEASE="60")
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    processes = {}
+
+    def start_worker():
+        processes["worker"] = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--interval", "0.5"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        return processes["worker"]
+
+    stop_cron = threading.Event()
+
+    def cron():
+        while not stop_cron.wait(20):
+            subprocess.run(
+                [sys.executable, "manage.py", "run_periodic"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+
+    threading.Thread(target=cron, daemon=True).start()
+    try:
+        yield env, url, start_worker
+    finally:
+        stop_cron.set()
+        for process in processes.values():
+            process.kill()
+            process.wait()
+
+
+def drop_database(url):
+    config = dj_database_url.parse(url)
+    connection = psycopg2.connect(
+        host=config["HOST"], port=config["PORT"], user=config["USER"], dbname="postgres"
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
+    connection.close()
+
+
+def report_mail(title, inbox, url, started, seconds):
+    unique, repeated = inbox.counts()
+    states = outbox_states(url)
+    print(f"\n{title}")
+    print(
+        f"queued {NOTICES}, delivered {unique}, lost {NOTICES - unique}, repeated {repeated} "
+        f"(by Message-ID); outbox {states}; all delivered {seconds:.0f} s after {started}",
+        flush=True,
+    )
+
+
+def drill_mail(options):
+    inbox = Inbox()
+    with mail_site(inbox) as (env, url, start_worker):
+        start_worker()
+        manage(env, "shell", "-c", QUEUE)
+        time.sleep(options.mail_down)
+        inbox.start()
+        back = time.monotonic()
+        try:
+            wait_for(lambda: inbox.counts()[0] >= NOTICES, timeout=900, interval=1)
+        except TimeoutError:
+            pass
+        seconds = time.monotonic() - back
+        time.sleep(5)  # anything repeated late would show now
+        report_mail(
+            f"Mail server down for {options.mail_down} s under {NOTICES} queued notices",
+            inbox,
+            url,
+            "the server came back",
+            seconds,
+        )
+    inbox.stop()
+
+
+def drill_worker(options):
+    inbox = Inbox(delay=0.02).start()
+    with mail_site(inbox) as (env, url, start_worker):
+        manage(env, "shell", "-c", QUEUE)
+        worker = start_worker()
+        wait_for(lambda: len(inbox.received) >= NOTICES // 4, timeout=120, interval=0.01)
+        worker.kill()  # SIGKILL mid-batch: no chance to record anything
+        worker.wait()
+        killed = time.monotonic()
+        at_kill = len(inbox.received)
+        start_worker()
+        try:
+            wait_for(lambda: inbox.counts()[0] >= NOTICES, timeout=900, interval=1)
+        except TimeoutError:
+            pass
+        seconds = time.monotonic() - killed
+        time.sleep(5)
+        report_mail(
+            f"db_worker killed (SIGKILL) after {at_kill} of {NOTICES} messages",
+            inbox,
+            url,
+            "the kill",
+            seconds,
+        )
+    inbox.stop()
+
+
 DRILLS = {
     "redis-stop": lambda options: drill_redis(options, "stop"),
     "redis-pause": lambda options: drill_redis(options, "pause"),
     "postgres": drill_postgres,
+    "mail": drill_mail,
+    "worker": drill_worker,
 }
 
 
@@ -233,6 +422,7 @@ def main():
     parser.add_argument("--only", default=",".join(DRILLS), help="comma-separated drills")
     parser.add_argument("--seconds", type=int, default=20, help="each phase's length")
     parser.add_argument("--rate", type=float, default=20, help="requests a second")
+    parser.add_argument("--mail-down", type=int, default=60, help="seconds without mail")
     options = parser.parse_args()
     for name in options.only.split(","):
         if name not in DRILLS:
