@@ -11,7 +11,8 @@ them, so a reviewer can check every place they are read. The rules:
   MIN_GROUP people shows nobody.
 - Reasons, match explanations, admin forms and lists, feeds and JSON never carry them.
 - Organisers see only counts, with cells under MIN_GROUP suppressed and complementary
-  cells suppressed too (`suppress`), so no shown total lets anyone subtract.
+  cells suppressed too (`suppress`), so no shown total, nor any sum of rows and columns,
+  lets anyone work a withheld number out.
 """
 
 from django.db import models
@@ -86,27 +87,68 @@ def suppress(table, minimum=MIN_GROUP):
     `table` is a list of rows of non-negative counts. The result adds a total to each
     row, a totals row and a grand total, and puts None wherever a number is withheld:
     every count under `minimum` (cells and totals alike), and then complementary
-    cells: each row and column is an equation (its cells add up to its total), and an
-    equation with exactly one withheld number would give it away by subtraction, so
-    the smallest other number in it is withheld too, repeating until none does.
+    cells, until no withheld number can be worked out from the published ones.
+
+    Each row and column is an equation (its cells add up to its total). Think of the
+    rows and columns as the points of a graph and each withheld number as a line
+    between its row and its column: a withheld number can be computed exactly when its
+    line lies on no cycle (a bridge). A row or column with one withheld number is the
+    plain case (total minus the others); two groups of withheld numbers joined by a
+    single one is the subtle case (sum the equations on one side). So: while a line is
+    a bridge, withhold one more number that closes a cycle through it, the smallest.
     """
     rows = [[*row, sum(row)] for row in table]
     rows.append([sum(column) for column in zip(*rows, strict=True)])
     height, width = len(rows), len(rows[0])
-    hidden = [[rows[r][c] < minimum for c in range(width)] for r in range(height)]
-    equations = [[(r, c) for c in range(width)] for r in range(height)]
-    equations += [[(r, c) for r in range(height)] for c in range(width)]
-    changed = True
-    while changed:
-        changed = False
-        for cells in equations:
-            if sum(hidden[r][c] for r, c in cells) != 1:
-                continue
-            shown = [(r, c) for r, c in cells if not hidden[r][c]]
-            r, c = min(shown, key=lambda cell: rows[cell[0]][cell[1]])
-            hidden[r][c] = True
-            changed = True
-    return [[None if hidden[r][c] else rows[r][c] for c in range(width)] for r in range(height)]
+    hidden = {(r, c) for r in range(height) for c in range(width) if rows[r][c] < minimum}
+    while bridge := _bridge(hidden):
+        closing = _closing(hidden, bridge, height, width)
+        hidden.add(min(closing, key=lambda cell: (rows[cell[0]][cell[1]], cell)))
+    return [[None if (r, c) in hidden else rows[r][c] for c in range(width)] for r in range(height)]
+
+
+def _reachable(edges, start):
+    """Points reachable from `start` along `edges` (cells): a point is ("row", r) or
+    ("column", c), and a cell (r, c) joins the two."""
+    seen, todo = {start}, [start]
+    while todo:
+        side, index = todo.pop()
+        for r, c in edges:
+            if (side, index) in (("row", r), ("column", c)):
+                other = ("column", c) if side == "row" else ("row", r)
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+    return seen
+
+
+def _bridge(hidden):
+    """A withheld cell the published numbers give away (on no cycle), or None."""
+    for r, c in sorted(hidden):
+        if ("column", c) not in _reachable(hidden - {(r, c)}, ("row", r)):
+            return r, c
+    return None
+
+
+def _closing(hidden, bridge, height, width):
+    """Published cells any one of which puts `bridge` on a cycle."""
+    r, c = bridge
+    row = {(r, column) for column in range(width)}
+    column = {(row, c) for row in range(height)}
+    # Alone in its row or column: total minus the others gives it; one more there.
+    for line in (row, column):
+        if line & hidden == {bridge}:
+            return line - hidden
+    # Otherwise a row on one side of it with a column on the other closes a cycle.
+    rest = hidden - {bridge}
+    near, far = _reachable(rest, ("row", r)), _reachable(rest, ("column", c))
+    return {
+        (a, b) if kind == "row" else (b, a)
+        for one, other in ((near, far), (far, near))
+        for kind, a in one
+        for other_kind, b in other
+        if kind != other_kind
+    } - hidden
 
 
 def summary(counts, kind, columns):

@@ -2,9 +2,10 @@
 search guards, consent records and the organisers' suppressed counts."""
 
 import re
+from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mentors import sensitive
@@ -299,6 +300,64 @@ def test_no_published_line_gives_a_hidden_number_away(table):
         for c, value in enumerate(row):
             if value is not None:
                 assert value == full[r][c] and value >= sensitive.MIN_GROUP
+
+
+def derivable(out):
+    """Withheld cells of a published table that its numbers determine exactly: the
+    cell's unit vector lies in the row space of the equations (each row and column
+    adds up to its total) restricted to the withheld cells. With the totals row and
+    column negated every line adds up to zero, so a cell has one sign in all of them."""
+    height, width = len(out), len(out[0])
+    hidden = [(r, c) for r in range(height) for c in range(width) if out[r][c] is None]
+    sign = {(r, c): (-1) ** ((r == height - 1) + (c == width - 1)) for r, c in hidden}
+    lines = [{(r, c) for c in range(width)} for r in range(height)]
+    lines += [{(r, c) for r in range(height)} for c in range(width)]
+    equations = [[sign[cell] if cell in line else 0 for cell in hidden] for line in lines]
+    rank = matrix_rank(equations)
+    units = [[int(cell == other) for other in hidden] for cell in hidden]
+    return [
+        cell
+        for cell, unit in zip(hidden, units, strict=True)
+        if matrix_rank([*equations, unit]) == rank
+    ]
+
+
+def matrix_rank(rows):
+    rows = [[Fraction(x) for x in row] for row in rows if any(row)]
+    rank = 0
+    for column in range(len(rows[0]) if rows else 0):
+        pivot = next((i for i in range(rank, len(rows)) if rows[i][column]), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        for i in range(len(rows)):
+            if i != rank and rows[i][column]:
+                factor = rows[i][column] / rows[rank][column]
+                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+def test_no_hidden_count_follows_from_sums_of_rows_and_columns_either():
+    # Every row and column has two withheld numbers or none, yet the 1 bottom left is
+    # rows 0 and 2 plus column 3 away: x00 + x20 = 4 + 14 - 10 = 8, column 0 has 9.
+    table = [[1, 30, 10, 3], [30, 1, 6, 10], [7, 30, 7, 7], [1, 10, 1, 20]]
+    out = published(table)
+    assert out[3][0] is None
+    assert derivable(out) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from([0, 1, 2, 4, 5, 6, 9, 20, 31]), min_size=1, max_size=4),
+        min_size=1,
+        max_size=7,
+    ).filter(lambda rows: len({len(row) for row in rows}) == 1)
+)
+def test_no_published_table_lets_anyone_compute_a_hidden_count(table):
+    out = sensitive.suppress(table)
+    assert derivable(out) == []
 
 
 def test_organisers_see_only_suppressed_counts(organiser_client):
