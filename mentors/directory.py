@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -143,11 +144,33 @@ def offset_within(offset, minutes):
     return q
 
 
+def sharing(kind, value):
+    """Attributes of the outer profile that a search for `value` may use."""
+    return SensitiveAttribute.objects.filter(
+        profile=OuterRef("pk"),
+        kind=kind,
+        value=value,
+        use__in=[sensitive.Use.SEARCH, sensitive.Use.SHOWN],
+    )
+
+
+def established(profiles, chosen, now=None):
+    """Of a sensitive search's matches, those that count toward MIN_GROUP: a verified
+    address, an account and chosen values at least ESTABLISHED old (the threat model
+    in mentors/sensitive.py: accounts made to make up the number do not count)."""
+    cutoff = (now or timezone.now()) - sensitive.ESTABLISHED
+    verified = EmailAddress.objects.filter(user=OuterRef("user"), verified=True)
+    profiles = profiles.filter(Exists(verified), user__date_joined__lte=cutoff)
+    for kind, value in chosen.items():
+        profiles = profiles.filter(Exists(sharing(kind, value).filter(consented_at__lte=cutoff)))
+    return profiles
+
+
 def search(viewer, form):
     """(queryset, notice) for a bound, valid DirectoryForm.
 
     A search that uses a special-category filter and finds fewer than MIN_GROUP
-    people returns nobody, so no small group can be singled out."""
+    established people returns nobody, so no small group can be singled out."""
     data = form.cleaned_data
     profiles = Profile.objects.visible_to(viewer).accepting()
     if viewer is not None and viewer.is_authenticated:
@@ -178,17 +201,8 @@ def search(viewer, form):
         profiles = profiles.filter(offset_within(form.viewer_offset, data["within_hours"] * 60))
     chosen = {name: data[name] for name in form.SENSITIVE if data.get(name)}
     for kind, value in chosen.items():
-        profiles = profiles.filter(
-            Exists(
-                SensitiveAttribute.objects.filter(
-                    profile=OuterRef("pk"),
-                    kind=kind,
-                    value=value,
-                    use__in=[sensitive.Use.SEARCH, sensitive.Use.SHOWN],
-                )
-            )
-        )
-    if chosen and profiles.count() < sensitive.MIN_GROUP:
+        profiles = profiles.filter(Exists(sharing(kind, value)))
+    if chosen and established(profiles, chosen).count() < sensitive.MIN_GROUP:
         return Profile.objects.none(), gettext(
             "Fewer than %(n)s mentors match, so we show none: that protects the people "
             "who shared these details. Broaden your search."

@@ -8,17 +8,48 @@ them, so a reviewer can check every place they are read. The rules:
   search filter without being shown, or shown on the profile to signed-in members.
 - Sensitive filters are open only to verified members, only beside at least one
   non-sensitive criterion, and a search that uses one and finds fewer than
-  MIN_GROUP people shows nobody.
+  MIN_GROUP established people (below) shows nobody.
 - Reasons, match explanations, admin forms and lists, feeds and JSON never carry them.
 - Organisers see only counts, with cells under MIN_GROUP suppressed and complementary
   cells suppressed too (`suppress`), so no shown total, nor any sum of rows and columns,
   lets anyone work a withheld number out.
+
+Threat model of the small-number rule
+-------------------------------------
+Attacker: a member with a verified email address who wants to learn a value someone
+(the target) made "search only". They can run any directory search, and they can
+create more accounts (an email address each) with profiles claiming any value.
+
+What they could learn: a search narrowed to the target by plain criteria (words of
+their name or headline in `q`, a rare career field) plus a sensitive value lists the
+target only if the target has that value. The rule withholds any result under
+MIN_GROUP, so one match alone shows nobody; but four accounts made for the purpose,
+matching the same criteria and claiming the same value, made five, and the target
+showed. Differencing (two searches whose difference is one person) gains nothing
+more: a search shows people only when it shows at least MIN_GROUP who count, and
+everyone it shows has the value (what "search only" consents to); a withheld search
+says only "fewer than MIN_GROUP", never how many.
+
+What counts toward the threshold: people the searcher may see (not hidden, active,
+no block either way), never the searcher, who match every criterion, whose account
+has a verified email address and is at least ESTABLISHED old, and whose matching
+values were set at least ESTABLISHED ago (`directory.search`). Accounts made or
+values claimed for an attack count only after a month: the attacker must keep
+accounts that long with the target's value chosen in advance, and organisers can
+spot a cluster of new look-alike profiles and hide them (hidden profiles stop
+counting at once). Newer people still appear in a result that has enough others.
+Residual risk: a patient attacker holding several month-old accounts.
 """
+
+from datetime import timedelta
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 MIN_GROUP = 5
+# How long an account, and a value it claims, must have existed before it counts
+# toward MIN_GROUP (see the threat model above).
+ESTABLISHED = timedelta(days=30)
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
 
 

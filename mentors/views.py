@@ -57,7 +57,13 @@ def directory(request):
     return render(
         request,
         "mentors/directory.html",
-        {"form": form, "page": page, "notice": notice, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "notice": notice,
+            "query": query.urlencode(),
+            "min_group": MIN_GROUP,
+        },
     )
 
 

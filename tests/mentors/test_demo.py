@@ -31,3 +31,14 @@ def test_the_demo_member_has_a_mentorship_and_a_group_to_look_at(client):
     assert "Prepare for my first supervisory role" in page
     assert "You have not confirmed this version yet." in page
     assert "Demo: first-time supervisors circle" in client.get("/groups/").content.decode()
+
+
+def test_a_sensitive_search_of_the_demo_directory_finds_its_long_standing_mentors(client):
+    from accounts.models import User
+
+    call_command("load_demo", stdout=None)
+    call_command("load_demo_mentors")
+    client.force_login(User.objects.get(email="demo@example.org"))
+    page = client.get("/mentors/", {"language": "en", "efmp": "enrolled"}).content.decode()
+    assert "Broaden your search" not in page
+    assert "Jordan Reyes" in page

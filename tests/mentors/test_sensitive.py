@@ -2,14 +2,17 @@
 search guards, consent records and the organisers' suppressed counts."""
 
 import re
+from datetime import timedelta
 from fractions import Fraction
 
 import pytest
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from accounts.models import User
 from mentors import sensitive
-from mentors.models import CareerField, ConsentRecord, SensitiveAttribute
+from mentors.models import CareerField, ConsentRecord, Profile, SensitiveAttribute
 from tests.factories import make_event, make_member, make_profile
 
 pytestmark = pytest.mark.django_db
@@ -34,12 +37,24 @@ def directory(client, **params):
     return client.get("/mentors/", params).content.decode()
 
 
+def aged(*profiles, days=31):
+    """Members of `days` standing, their values set as long ago: they count toward
+    the small-number rule (sensitive.ESTABLISHED)."""
+    then = timezone.now() - timedelta(days=days)
+    users = [profile.user_id for profile in profiles]
+    User.objects.filter(pk__in=users).update(date_joined=then)
+    SensitiveAttribute.objects.filter(profile__in=profiles).update(consented_at=then)
+    return list(profiles)
+
+
 def mentors_sharing(n, use, value=RACE[0], **kwargs):
+    """n established mentors sharing `value` as their race, in the test's career field."""
     kwargs.setdefault("career_field", field())
-    return [
+    sharers = [
         make_profile(display_name=f"Sharer {i}", sensitive={"race": (value, use)}, **kwargs)
         for i in range(n)
     ]
+    return aged(*sharers)
 
 
 # -- The owner's choices ------------------------------------------------------------------
@@ -233,17 +248,43 @@ def test_only_consented_uses_match_and_the_searcher_is_not_counted(client):
     mentors_sharing(4, SEARCH)
     mentors_sharing(1, SHOWN)
     make_profile(display_name="Not used", career_field=field())  # no value stored at all
-    make_profile(
-        display_name="Hidden",
-        career_field=field(),
-        visibility="hidden",
-        sensitive={"race": (RACE[0], SEARCH)},
+    aged(
+        make_profile(
+            display_name="Hidden",
+            career_field=field(),
+            visibility="hidden",
+            sensitive={"race": (RACE[0], SEARCH)},
+        )
     )
-    searcher = make_profile(career_field=field(), sensitive={"race": (RACE[0], SEARCH)})
+    [searcher] = aged(make_profile(career_field=field(), sensitive={"race": (RACE[0], SEARCH)}))
     client.force_login(searcher.user)
     page = results(directory(client, career_field=field().pk, race=RACE[0]))
     assert page.count("Sharer") == 5
     assert "Not used" not in page and "Hidden" not in page
+
+
+@pytest.mark.parametrize("sybils", ["new accounts", "old accounts claiming it today"])
+def test_four_accounts_made_to_match_a_member_do_not_unmask_them(client, sybils):
+    """The attack in the threat model: the target alone matches "Tess" in this field;
+    four look-alike accounts claiming the value used to make five, and showed her."""
+    aged(
+        make_profile(
+            display_name="Tess Target", career_field=field(), sensitive={"race": (RACE[0], SEARCH)}
+        )
+    )
+    for i in range(4):
+        lookalike = make_profile(display_name=f"Tess {i}", career_field=field())
+        if sybils == "old accounts claiming it today":
+            aged(lookalike)
+        lookalike.set_sensitive("race", RACE[0], SEARCH)
+    client.force_login(make_member())
+    page = directory(client, q="Tess", career_field=field().pk, race=RACE[0])
+    assert results(page) == "" and "Broaden your search" in page
+    assert "at least 5 mentors who have been members for a month or more match" in page
+    # A month on, the look-alikes count like anyone: the rule is about people, not age.
+    aged(*Profile.objects.filter(display_name__startswith="Tess "))
+    page = directory(client, q="Tess", career_field=field().pk, race=RACE[0])
+    assert "Tess Target" in results(page)
 
 
 def test_prefer_not_to_say_is_not_a_group_anyone_can_search_for(client):

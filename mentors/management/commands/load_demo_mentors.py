@@ -125,6 +125,8 @@ class Command(BaseCommand):
         User = get_user_model()
         spanish = Language.objects.filter(code="es").first()
         english = Language.objects.filter(code="en").first()
+        # Demo mentors are long-standing members, as a real directory's mostly are.
+        joined_at = timezone.now() - 3 * sensitive.ESTABLISHED
         with transaction.atomic():
             for n, (name, field, organisation, level, topics, zone) in enumerate(DEMO_MENTORS, 1):
                 email = f"demo-mentor-{n}@example.org"
@@ -135,6 +137,7 @@ class Command(BaseCommand):
                         "username": f"demo-mentor-{n}",
                         "first_name": first,
                         "last_name": last,
+                        "date_joined": joined_at,
                     },
                 )
                 if created:
@@ -166,7 +169,8 @@ class Command(BaseCommand):
                     [lang for lang in (english, spanish if n % 5 == 0 else None) if lang]
                 )
                 if n <= 6:  # enough consenting people for the organisers' counts to show
-                    profile.set_sensitive("efmp", "enrolled", sensitive.Use.SEARCH)
+                    # (and, chosen a while ago, to count toward the search rule)
+                    profile.set_sensitive("efmp", "enrolled", sensitive.Use.SEARCH, when=joined_at)
             demo = User.objects.filter(email="demo@example.org").first()
             if demo and not Profile.objects.filter(user=demo).exists():
                 profile = Profile.objects.create(
