@@ -130,10 +130,15 @@ class RedisCache(DjangoRedisCache):
             client.delete(*batch)
 
     def ping(self):
-        """Ask Redis itself, whatever the breaker says (the health check's question)."""
+        """Whether Redis answers (the health check's question). Asked through the breaker
+        like any operation: while it is open the answer is no without waiting, so a load
+        balancer polling /healthz during an outage never queues requests behind timeouts."""
+        if not self._available():
+            return False
         try:
             return bool(self._cache.get_client().ping())
-        except REDIS_ERRORS:
+        except REDIS_ERRORS as exc:
+            self._trip(exc)
             return False
 
     add = _failing_over("add", default=False)

@@ -106,6 +106,20 @@ def test_the_site_answers_while_redis_is_down_and_the_health_check_says_so(
 
 
 @pytest.mark.django_db
+def test_the_health_check_does_not_wait_on_a_hung_redis_again_and_again(client, own_redis):
+    """A balancer polls /healthz through an outage: after the first timeout it must
+    answer at once, or polls queue every worker behind Redis timeouts."""
+    own_redis.pause()
+    try:
+        first, _seconds = timed(client, "get", "/healthz")
+        second, seconds = timed(client, "get", "/healthz")
+    finally:
+        own_redis.resume()
+    assert first.json()["cache"] == second.json()["cache"] == "down"
+    assert seconds < 0.25  # the socket timeout is 0.3 s: it did not wait for Redis
+
+
+@pytest.mark.django_db
 def test_failed_logins_are_still_counted_while_redis_is_down(client, own_redis):
     member = make_member()
     own_redis.stop()
