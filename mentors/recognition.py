@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts import ratelimit
 from events.views import current_campaign
 from mentoring_hub import cards, mail
 from mentors.forms import ServerLimits, no_silent_truncation
@@ -115,6 +116,16 @@ def thank(request):
         request.POST or None, mentor=mentor, initial={"author_name": default_name(request.user)}
     )
     if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow(request, "thank_you"):
+            messages.error(
+                request,
+                _(
+                    "You have sent several thank-you notes in a short time. Please wait a "
+                    "while before sending another: this one was not sent."
+                ),
+            )
+            context = {"form": form, "mentor": mentor}
+            return render(request, "mentors/thank.html", context, status=429)
         note = form.save(commit=False)
         note.author, note.mentor = request.user, mentor
         note.status = (

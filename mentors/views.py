@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts import ratelimit
 from events.cache import public_page
 from mentors import relationships
 from mentors.directory import PAGE_SIZE, DirectoryForm, search
@@ -269,12 +270,22 @@ def ask(request, pk):
         return redirect("mentors:onboarding")
     form = AskForm(request.POST or None)
     full = relationships.places_left(mentor) <= 0
+    context = {"form": form, "mentor": mentor, "full": full, "mentee": mentee}
     if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow(request, "mentoring_request"):
+            messages.error(
+                request,
+                _(
+                    "You have sent several requests in a short time. Please wait a while "
+                    "before asking again: this one was not sent."
+                ),
+            )
+            return render(request, "mentors/ask.html", context, status=429)
         try:
             relationships.ask(mentee, mentor, form.cleaned_data["message"])
         except relationships.NoPlace as error:
             messages.warning(request, str(error))
-            full = True
+            context["full"] = True
         except relationships.NotAllowed as error:
             messages.error(request, str(error))
             return redirect(mentor)
@@ -285,11 +296,7 @@ def ask(request, pk):
                 % {"name": mentor.display_name, "days": settings.MENTORING_REQUEST_DAYS},
             )
             return redirect("mentors:mentoring")
-    return render(
-        request,
-        "mentors/ask.html",
-        {"form": form, "mentor": mentor, "full": full, "mentee": mentee},
-    )
+    return render(request, "mentors/ask.html", context)
 
 
 @require_POST

@@ -4,6 +4,7 @@ import io
 from datetime import date
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import Client
 from PIL import Image
@@ -75,6 +76,34 @@ def test_the_wall_names_a_member_mentor_only_if_their_profile_is_public():
     )
     wall = Client().get("/thanks/").content.decode()
     assert "Members Only Mo" not in wall and "a mentor on this site" in wall
+
+
+def test_a_burst_of_thank_you_notes_is_refused_after_five_and_sends_nothing(deliver):
+    max_ = mentor()
+    with time_machine.travel("2027-01-11 15:00Z", tick=False):
+        client = signed_in(make_profile(role=Profile.Role.MENTEE, display_name="Mia"))
+        with deliver():
+            for n in range(5):
+                note = {"message": f"Thanks {n}", "author_name": "Mia"}
+                assert client.post(f"/thanks/new/?mentor={max_.pk}", note).status_code == 302
+            response = client.post(
+                f"/thanks/new/?mentor={max_.pk}", {"message": "Thanks 5", "author_name": "Mia"}
+            )
+        assert response.status_code == 429
+        page = response.content.decode()
+        assert "You have sent several thank-you notes in a short time." in page
+        assert "Thanks 5" in page  # the note is kept in the form, not lost
+        assert ThankYou.objects.count() == 5 and len(mail.outbox) == 5
+        # The limit is this member's: someone else thanks Max as usual.
+        other = signed_in(make_profile(role=Profile.Role.MENTEE, display_name="Al"))
+        with deliver():
+            other.post(f"/thanks/new/?mentor={max_.pk}", {"message": "Hi", "author_name": "Al"})
+        assert len(mail.outbox) == 6
+    with time_machine.travel("2027-01-11 15:11Z", tick=False), deliver():
+        response = client.post(
+            f"/thanks/new/?mentor={max_.pk}", {"message": "Thanks 5", "author_name": "Mia"}
+        )
+    assert response.status_code == 302 and len(mail.outbox) == 7
 
 
 def test_a_thank_you_needs_someone_to_thank_and_refuses_overlong_text():

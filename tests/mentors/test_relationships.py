@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
@@ -288,6 +289,24 @@ def test_a_request_accepted_and_a_round_published_at_once_share_the_last_place()
     )
     assert errors == []
     assert Mentorship.objects.filter(mentor=max_, status="active").count() == 1
+
+
+def test_asking_and_withdrawing_over_and_over_stops_reaching_the_mentor(deliver):
+    mia, max_ = mentee(), mentor()
+    with time_machine.travel(datetime(2027, 1, 11, 15, tzinfo=UTC), tick=False):
+        client = signed_in(mia)
+        with deliver():
+            for n in range(10):
+                response = client.post(f"/mentors/{max_.pk}/ask", {"message": f"Ask {n}"})
+                assert response.status_code == 302
+                request = MentorshipRequest.objects.get(status=S.PENDING)
+                client.post(f"/me/mentoring/requests/{request.pk}/withdraw")
+        assert len(mail.outbox) == 20  # each request and each withdrawal told Max
+        with deliver():
+            response = client.post(f"/mentors/{max_.pk}/ask", {"message": "Ask 10"})
+    assert response.status_code == 429
+    assert "You have sent several requests in a short time." in response.content.decode()
+    assert MentorshipRequest.objects.count() == 10 and len(mail.outbox) == 20
 
 
 # -- Blocks and privacy ------------------------------------------------------------------
