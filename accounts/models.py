@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import organisers
+
 
 class User(AbstractUser):
     """A member. People sign in with their email address (allauth); the username
@@ -27,6 +29,18 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email or self.username
+
+    # Staff rights need the second factor in this session (accounts.organisers);
+    # has_perms() asks has_perm() for each permission.
+    def has_perm(self, perm, obj=None):
+        if self.is_staff and not organisers.acts_as_organiser(self):
+            return False
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label):
+        if self.is_staff and not organisers.acts_as_organiser(self):
+            return False
+        return super().has_module_perms(app_label)
 
     def record_consent(self, when=None):
         """Record that this person confirmed their age and accepted the current terms."""

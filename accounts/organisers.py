@@ -18,6 +18,23 @@ ORGANISER_PERMISSIONS = {
 }
 
 
+def acts_as_organiser(user):
+    """Whether `user` may use staff rights now: staff whose session passed two-factor.
+
+    The one place this is decided. StaffTwoFactorMiddleware marks, in each request,
+    staff whose session signed in without their second factor (a password alone);
+    User.has_perm asks this first, so to every permission check (drafts and
+    attendee-only join details on the public site included) they are ordinary
+    members until they sign in with it. A user object outside a request (a command)
+    carries no mark and keeps its rights.
+    """
+    return bool(
+        user.is_authenticated
+        and user.is_staff
+        and not getattr(user, "without_second_factor", False)
+    )
+
+
 def organiser_permissions():
     wanted = Q(pk__in=[])
     for app_label, models in ORGANISER_PERMISSIONS.items():

@@ -107,3 +107,41 @@ def test_organiser_cannot_reach_users_or_groups(client):
     assert client.get("/admin/accounts/user/").status_code == 403
     assert client.get("/admin/auth/group/").status_code == 403
     assert client.get("/admin/django_tasks_database/dbtaskresult/").status_code == 200
+
+
+def public_view(client):
+    """What a signed-in client sees of a draft and of attendees-only join details."""
+    from events.models import Event
+    from tests.factories import make_event, make_join_option
+
+    draft = make_event(title="Draft DRAFT-TITLE", status=Event.Status.DRAFT)
+    closed = make_event(title="Attendees only", join_audience=Event.Audience.ATTENDEES)
+    make_join_option(closed, join_url="https://zoom.example.org/j/1", passcode="ATTENDEE-PASS")
+    return {
+        "draft page": client.get(draft.get_absolute_url()).status_code,
+        "draft listed": "DRAFT-TITLE" in client.get("/events/").content.decode(),
+        "passcode": "ATTENDEE-PASS" in client.get(closed.get_absolute_url()).content.decode(),
+    }
+
+
+MEMBER_VIEW = {"draft page": 404, "draft listed": False, "passcode": False}
+
+
+@pytest.mark.parametrize("has_totp", [False, True])
+def test_an_organiser_signed_in_with_a_password_alone_sees_the_site_as_a_member(client, has_totp):
+    organiser = make_organiser()
+    if has_totp:
+        enable_totp(organiser)
+        client.force_login(organiser)  # a session that never saw the code
+    else:
+        response = client.post("/accounts/login/", {"login": organiser.email, "password": PASSWORD})
+        assert response.status_code == 302
+    assert public_view(client) == MEMBER_VIEW
+
+
+def test_an_organiser_signed_in_with_their_second_factor_previews_drafts(organiser_client):
+    assert public_view(organiser_client) == {
+        "draft page": 200,
+        "draft listed": True,
+        "passcode": True,
+    }
