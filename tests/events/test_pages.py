@@ -226,11 +226,11 @@ def test_drafts_are_invisible_on_every_public_page(client):
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
-def test_organisers_preview_drafts(client):
+def test_organisers_preview_drafts(organiser_client):
     draft = make_event(title="Draft preview", status=Event.Status.DRAFT)
-    client.force_login(make_organiser())
-    # The organiser's permission comes from the Organisers group.
-    response = client.get(draft.get_absolute_url())
+    # The organiser's permission comes from the Organisers group, and counts only in a
+    # session signed in with the second factor (tests/accounts/test_two_factor.py).
+    response = organiser_client.get(draft.get_absolute_url())
     assert response.status_code == 200
     assert "Draft: only organisers can see this session." in text(response)
 
