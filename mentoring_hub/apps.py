@@ -11,6 +11,8 @@ class MentoringHubConfig(AppConfig):
         from django.contrib import admin
 
         from accounts.organisers import ORGANISER_PERMISSIONS
+        from accounts.personal_data import BEFORE_DELETE
+        from mentoring_hub import mail
         from mentoring_hub.admin import OutgoingEmailAdmin
         from mentoring_hub.models import OutgoingEmail
 
@@ -19,6 +21,8 @@ class MentoringHubConfig(AppConfig):
         # Organisers see whether mail went out (the outbox's envelope, never its content)
         # and may queue an undeliverable message again; nobody edits the outbox by hand.
         ORGANISER_PERMISSIONS["mentoring_hub"] = {"outgoingemail": ("change", "view")}
+        # A deleted account leaves nothing addressed to it in the outbox.
+        BEFORE_DELETE.append(mail.forget)
 
 
 class AdminConfig(admin_apps.AdminConfig):

@@ -403,6 +403,13 @@ def outcome(exc):
     return f"{code} {text}", permanent, code == 421 or not about_message
 
 
+def forget(user):
+    """Before an account is deleted: the outbox keeps nothing addressed to it (queued
+    messages hold names and text, sent ones the address), so it sends nothing more."""
+    addresses = {user.email, *user.emailaddress_set.values_list("email", flat=True)}
+    OutgoingEmail.objects.filter(recipient__in=addresses - {""}).delete()
+
+
 def retry_due(now):
     """Enqueue delivery of what no task will pick up: messages due for a while (or due at
     all where the backend cannot defer retries), and messages whose sender stopped (lease

@@ -201,3 +201,24 @@ def test_the_download_holds_my_mentoring_but_not_what_the_other_side_wrote(clien
         assert mine in text
     assert "THEIR-MESSAGE" not in text
     assert data["mentoring"]["groups"][0]["status"] == "applied"
+
+
+def test_deleting_the_account_leaves_nothing_addressed_to_it_in_the_outbox(client):
+    """Mail still waiting for a server that is down holds the person's name and text;
+    sent mail keeps their address. Neither outlives the account, and nothing more is
+    sent to them."""
+    from django.core import mail as outbox_mail
+
+    from mentoring_hub.mail import send
+    from mentoring_hub.models import OutgoingEmail
+
+    member = make_member()
+    other = make_member()
+    for person in (member, other):  # queued, never delivered (their task did not run)
+        send("emails/test_notice", user=person, context={"name": "Queued"})
+    assert OutgoingEmail.objects.filter(recipient=member.email).exists()
+    sign_in(client, member)
+    client.post("/me/delete/", {"confirm": "DELETE"})
+    assert not OutgoingEmail.objects.filter(recipient=member.email).exists()
+    assert OutgoingEmail.objects.filter(recipient=other.email).exists()
+    assert not any(member.email in message.to for message in outbox_mail.outbox)
