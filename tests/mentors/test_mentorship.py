@@ -2,6 +2,7 @@
 both calendar feeds, check-ins, the fit question, close-out, and that none of what a
 pair writes reaches anyone else."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -24,7 +25,7 @@ from mentors.models import (
     Profile,
     WaitingListEntry,
 )
-from tests.factories import make_member, make_profile, signed_in
+from tests.factories import PASSWORD, make_member, make_profile, signed_in
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2027, 1, 11, 15, 0, tzinfo=UTC)
@@ -404,8 +405,17 @@ def test_nothing_the_pair_writes_reaches_anyone_else(pair, organiser_client):
         leaked = [name for name, secret in secrets.items() if secret in body]
         assert not leaked, (url, leaked)
     # Not in Mia's own export either, except what she wrote herself.
+    theirs = {"message": "MAX-SECRET-MESSAGE", "checkin": "MAX-SECRET-CHECKIN"}
+    relationships.send_message(pair, pair.mentor, theirs["message"])
+    CheckIn.objects.create(mentorship=pair, author=pair.mentor, notes=theirs["checkin"], mood=4)
+    assert mia.post("/accounts/reauthenticate/", {"password": PASSWORD}).status_code == 302
     export = mia.get("/me/data.json")
-    assert export.status_code in (200, 302)
+    assert export.status_code == 200
+    [mentorship] = json.loads(export.content)["mentoring"]["mentorships"]
+    assert [m["body"] for m in mentorship["messages_sent"]] == [secrets["message"]]
+    assert [c["notes"] for c in mentorship["check_ins"]] == [secrets["checkin"]]
+    body = export.content.decode()
+    assert [name for name, secret in theirs.items() if secret in body] == []
 
 
 def test_the_mentorship_page_queries_the_same_whatever_it_holds(
