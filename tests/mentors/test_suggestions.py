@@ -1,5 +1,7 @@
 """A mentee's five suggested mentors, from the database through the cached arrays."""
 
+import re
+
 import pytest
 
 from mentors import sensitive
@@ -112,11 +114,19 @@ def test_people_who_are_not_mentees_are_invited_to_say_what_they_want(client):
 def test_suggestions_page_queries_stay_flat(client, django_assert_max_num_queries):
     me = mentee()
     for n in range(40):
-        make_profile(display_name=f"Mentor {n}", expertise=["Leadership"])
+        both = n in (7, 30)  # share both goals, so they outrank the rest
+        make_profile(
+            display_name=f"Mentor {n}",
+            expertise=["Leadership", "Writing"] if both else ["Leadership"],
+        )
     suggested(client, me)  # builds the arrays once
     client.force_login(me.user)
     with django_assert_max_num_queries(10):
-        client.get("/mentors/suggestions/")
+        response = client.get("/mentors/suggestions/")
+    page = response.content.decode()
+    # The five best, in order: both goals first, then ties broken by the earliest profile.
+    shown = re.findall(r'<li class="card profile-card">.*?<a href="[^"]*">([^<]*)</a>', page, re.S)
+    assert shown == ["Mentor 7", "Mentor 30", "Mentor 0", "Mentor 1", "Mentor 2"]
 
 
 def test_offsets_follow_daylight_saving(time_machine):
