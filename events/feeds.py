@@ -112,8 +112,8 @@ def feed_events(form):
     return form.filter(Event.objects.listed()).chronological()
 
 
-# What a VEVENT shows of a session (ics.vevent): loading only these, and no host, made
-# loading 1,000 sessions for a cold build a third cheaper.
+# What a VEVENT shows of a session (ics.vevent): loading only these, and no host, makes
+# loading the sessions for a cold build markedly cheaper (bench/RESULTS.md).
 VEVENT_FIELDS = (
     *("uid", "slug", "title", "summary", "status", "sequence", "created_at", "updated_at"),
     *("starts_on", "starts_at", "ends_at", "time_tbd", "time_zone", "campaign__name"),
@@ -149,8 +149,8 @@ def built(kind, build, request):
     stored = _built.get(slot)
     if not stored or stored[0] != version:
         body, last_modified = build()
-        # gzip's default level: a fifth smaller than level 1 (50 against 62 KiB for
-        # 1,000 sessions) for ~5 ms more, once per change; every request sends less.
+        # gzip's default level: smaller than level 1 for a little more time, paid once
+        # per change; every request sends less (bench/RESULTS.md).
         stored = (version, last_modified, body, gzip.compress(body, compresslevel=6))
         with _lock:
             replaced = _built.pop(slot, None)
@@ -196,7 +196,7 @@ def calendar_response(body, filename, last_modified=None, attachment=False):
 def sized(response, body):
     """Say the body's length: feeds are answered before the middleware that would
     (CommonMiddleware), and without it gunicorn sends them chunked, copying the whole
-    body into each chunk (a third slower for a 700 KiB feed)."""
+    body into each chunk, which slows a large feed (bench/RESULTS.md)."""
     response["Content-Length"] = str(len(body))
     return response
 

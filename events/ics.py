@@ -134,8 +134,9 @@ def vevent(event, *, site_url, show_join, join_url=None, page=None):
         else "CONFIRMED"
     )
     # Each property is set as its icalendar type: Event.new() validates its arguments
-    # and add() infers each type again, which together tripled the cost of a cold
-    # build of a large feed. DTSTAMP, CREATED and LAST-MODIFIED are in UTC (RFC 5545).
+    # and add() infers each type again, which together were most of the cost of a cold
+    # build of a large feed (bench/RESULTS.md). DTSTAMP, CREATED and LAST-MODIFIED are in
+    # UTC (RFC 5545).
     component = VEvent()
     component["UID"] = vText(uid(event))
     component["SUMMARY"] = vText(title)

@@ -1,10 +1,10 @@
 """Rows for lists of sessions (agenda, month grid, home), prepared once in Python.
 
-Django templates spend tens of microseconds per tag, and building model instances for a
-month of sessions cost more than the SQL: a list of sessions with a filter per field
-cost more than everything else on the page. Rows are read as plain values (one query
-whatever their number) and each row's display values are computed here in one pass
-(formatting only, no rules); the templates just print them. Measured in bench/.
+Building model instances for a month of sessions cost more than the SQL, and a list of
+sessions with a Django template filter per field cost more than everything else on the
+page. Rows are read as plain values (one query whatever their number) and each row's
+display values are computed here in one pass (formatting only, no rules); the templates
+just print them. The figures are in bench/RESULTS.md.
 """
 
 from dataclasses import dataclass

@@ -2,8 +2,8 @@
 session page) and for the site's header and footer, which every page shares.
 
 Why a second template engine: on those pages Django's template language cost more than
-everything else the request did (measured in bench/: the session page's template took
-3.6 ms in Django's language, 0.6 ms compiled by Jinja2). Django ships the backend
+everything else the request did, and the same templates compiled by Jinja2 cost a fraction
+of it (the figures are in bench/RESULTS.md). Django ships the backend
 (django.template.backends.jinja2); the rest of the site, the admin and allauth keep
 Django templates, which reach the shared header and footer through `{% jinja %}`
 (mentoring_hub/templatetags/site.py), so the page chrome is written once.

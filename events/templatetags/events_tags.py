@@ -45,9 +45,10 @@ def long_date(day):
 
 
 # The locale's formatting of a wall-clock time or a date is a pure function of the value
-# and the language, and Django's formatter costs ~40 µs a call: a page of sessions formats
-# a few dozen. Remembered per process (a day has 1,440 minutes). The zone's name is
-# added by the caller; the site's TIME_FORMATs ("P") use no zone letters.
+# and the language, and Django's formatter is slow enough that the few dozen calls a page
+# of sessions makes show in its time (bench/RESULTS.md). Remembered per process (a day has
+# 1,440 minutes). The zone's name is added by the caller; the site's TIME_FORMATs ("P")
+# use no zone letters.
 @lru_cache(maxsize=4096)
 def _clock(wall, language):
     return formats.time_format(wall)
@@ -79,11 +80,11 @@ def _day_number(day, language):
 
 
 # Lists of sessions are written here in Python, as Django's admin writes its change
-# list rows (admin_list.items_for_result): a template tag per field cost ~10 µs, and a
-# page of rows cost more than the rest of the page. Text is escaped with the standard
-# library's html.escape (what django.utils.html.escape calls, without its lazy-string
-# wrapper: format_html cost ~20 µs a card) and the whole is marked safe once.
-# See events/listing.py and bench/.
+# list rows (admin_list.items_for_result): with a template tag per field, a page of rows
+# cost more than the rest of the page. Text is escaped with the standard library's
+# html.escape (what django.utils.html.escape calls, without its lazy-string wrapper:
+# format_html per card was itself a visible cost) and the whole is marked safe once.
+# See events/listing.py; the figures are in bench/RESULTS.md.
 
 
 def _time(row):
