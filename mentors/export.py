@@ -1,8 +1,6 @@
 """The mentors app's part of a person's own data export (theirs alone: the special-
 category attributes appear here because the reader is their owner)."""
 
-from django.db.models import Q
-
 from accounts.personal_data import iso
 from mentors import sensitive
 from mentors.models import Mentorship, MentorshipRequest, Profile
@@ -50,8 +48,8 @@ def export_profile(profile):
 def export_relationships(profile):
     """Requests, mentorships and what this person wrote in them (not what the other
     person wrote: that is theirs)."""
-    requests = MentorshipRequest.objects.filter(Q(mentee=profile) | Q(mentor=profile))
-    pairs = Mentorship.objects.filter(Q(mentee=profile) | Q(mentor=profile))
+    requests = MentorshipRequest.objects.involving(profile)
+    pairs = Mentorship.objects.involving(profile)
     return {
         "requests": [
             {

@@ -54,14 +54,7 @@ def notify(step, recipient, group, context=None):
 
 
 def members_count(group):
-    return group.memberships.filter(status=G.MEMBER).count()
-
-
-def _blocked_by_facilitator(group, profile):
-    return Block.objects.filter(
-        Q(blocker=group.facilitator.user_id, blocked=profile.user_id)
-        | Q(blocker=profile.user_id, blocked=group.facilitator.user_id)
-    ).exists()
+    return group.memberships.members().count()
 
 
 def join(group, profile, answer="", now=None):
@@ -74,7 +67,7 @@ def join(group, profile, answer="", now=None):
             raise NotAllowed(_("You facilitate this group."))
         if not group.accepting:
             raise NotAllowed(_("This group is not taking new members."))
-        if _blocked_by_facilitator(group, profile):
+        if Block.objects.between(group.facilitator.user_id, profile.user_id).exists():
             raise NotAllowed(_("You cannot join this group."))
         current = group.memberships.filter(profile=profile).first()
         if current and current.status in (G.MEMBER, G.WAITING, G.APPLIED):
@@ -127,9 +120,7 @@ def leave(group, profile):
     """Leave a group or its waiting list; a freed place goes to the first waiting."""
     with transaction.atomic():
         group = MentoringGroup.objects.select_for_update().get(pk=group.pk)
-        membership = group.memberships.filter(
-            profile=profile, status__in=[G.MEMBER, G.WAITING, G.APPLIED]
-        ).first()
+        membership = group.memberships.current().filter(profile=profile).first()
         if membership is None:
             raise NotAllowed(_("You are not in this group."))
         was_member = membership.status == G.MEMBER
@@ -358,7 +349,7 @@ def schedule_group_meeting(request, pk):
         time_zone=profile.time_zone,
         where=data["where"],
     )
-    members = group.memberships.filter(status=G.MEMBER).select_related("profile__user")
+    members = group.memberships.members().select_related("profile__user")
     # A block ends the membership (parted_by_block); this also holds for older rows.
     members = members.exclude(Block.involving("profile__user", group.facilitator.user_id))
     for member in members:
@@ -385,9 +376,10 @@ def parted_by_block(a, b):
     """After a block between profiles `a` and `b`: whichever is in, waiting for or
     applying to a group the other facilitates leaves it, without a word to them (a
     freed place goes to the first person waiting, as when anyone leaves)."""
-    memberships = GroupMembership.objects.filter(
-        Q(group__facilitator=a, profile=b) | Q(group__facilitator=b, profile=a),
-        status__in=[G.MEMBER, G.WAITING, G.APPLIED],
-    ).select_related("group", "profile")
+    memberships = (
+        GroupMembership.objects.current()
+        .filter(Q(group__facilitator=a, profile=b) | Q(group__facilitator=b, profile=a))
+        .select_related("group", "profile")
+    )
     for membership in memberships:
         leave(membership.group, membership.profile)

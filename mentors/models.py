@@ -542,6 +542,12 @@ class Report(models.Model):
         return f"{self.get_reason_display()}: {self.profile}"
 
 
+class BlockQuerySet(models.QuerySet):
+    def between(self, a, b):
+        """Blocks either way between users `a` and `b` (users or user ids)."""
+        return self.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a))
+
+
 class Block(models.Model):
     """`blocker` no longer wants contact with `blocked`: neither finds the other, and
     `blocked` cannot request or message `blocker`."""
@@ -553,6 +559,8 @@ class Block(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocked_by"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BlockQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -716,13 +724,22 @@ class RoundRule(models.Model):
             errors["mentor"] = _("%(name)s has not offered to mentor.")
         for field, message in list(errors.items()):
             errors[field] = message % {"name": getattr(self, field).display_name}
-        if Block.objects.filter(
-            Q(blocker=self.mentee.user_id, blocked=self.mentor.user_id)
-            | Q(blocker=self.mentor.user_id, blocked=self.mentee.user_id)
-        ).exists():
+        if Block.objects.between(self.mentee.user_id, self.mentor.user_id).exists():
             errors["mentor"] = _("One of these two has blocked the other: they cannot be paired.")
         if errors:
             raise ValidationError(errors)
+
+
+class PairQuerySet(models.QuerySet):
+    def involving(self, profile):
+        """Rows in which `profile` is the mentor or the mentee."""
+        return self.filter(Q(mentor=profile) | Q(mentee=profile))
+
+
+class MentorshipRequestQuerySet(PairQuerySet):
+    def pending(self):
+        """Requests still waiting for an answer."""
+        return self.filter(status=MentorshipRequest.Status.PENDING)
 
 
 class MentorshipRequest(models.Model):
@@ -753,6 +770,8 @@ class MentorshipRequest(models.Model):
     expires_at = models.DateTimeField()
     responded_at = models.DateTimeField(null=True, blank=True)
 
+    objects = MentorshipRequestQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("mentoring request")
@@ -774,6 +793,12 @@ class MentorshipRequest(models.Model):
 
     def __str__(self):
         return f"{self.mentee} → {self.mentor} ({self.get_status_display()})"
+
+
+class MentorshipQuerySet(PairQuerySet):
+    def active(self):
+        """Mentorships that have not ended."""
+        return self.filter(status=Mentorship.Status.ACTIVE)
 
 
 class Mentorship(models.Model):
@@ -813,6 +838,8 @@ class Mentorship(models.Model):
     end_reason = models.CharField(
         _("why it ended"), max_length=10, choices=EndReason.choices, blank=True
     )
+
+    objects = MentorshipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -1167,6 +1194,17 @@ class MentoringGroup(models.Model):
             raise ValidationError({"question": _("Groups joined by application need a question.")})
 
 
+class GroupMembershipQuerySet(models.QuerySet):
+    def members(self):
+        """Memberships of people in the group now."""
+        return self.filter(status=GroupMembership.Status.MEMBER)
+
+    def current(self):
+        """Memberships of people in, waiting for or applying to the group."""
+        S = GroupMembership.Status
+        return self.filter(status__in=[S.MEMBER, S.WAITING, S.APPLIED])
+
+
 class GroupMembership(models.Model):
     class Status(models.TextChoices):
         APPLIED = "applied", _("applied")
@@ -1182,6 +1220,8 @@ class GroupMembership(models.Model):
         _("your answer"), blank=True, validators=[MaxLengthValidator(NOTE_MAX)]
     )
     queued_at = models.DateTimeField(default=timezone.now)
+
+    objects = GroupMembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["queued_at", "pk"]
@@ -1214,6 +1254,12 @@ class GroupMeeting(Scheduled):
         return f"{self.group} at {self.starts_at:%Y-%m-%d %H:%M}"
 
 
+class ModeratedQuerySet(models.QuerySet):
+    def approved(self):
+        """What an organiser approved for public pages."""
+        return self.filter(status=self.model.Status.APPROVED)
+
+
 class Moderated(models.Model):
     """Something members offer for public pages: nothing shows before an organiser
     approves it."""
@@ -1231,6 +1277,8 @@ class Moderated(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ModeratedQuerySet.as_manager()
 
     class Meta:
         abstract = True

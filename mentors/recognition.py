@@ -94,7 +94,7 @@ def default_name(user):
 
 @require_safe
 def thanks_wall(request):
-    notes = ThankYou.objects.filter(status=ThankYou.Status.APPROVED).select_related("mentor")
+    notes = ThankYou.objects.approved().select_related("mentor")
     return render(request, "mentors/thanks.html", {"notes": notes[:100]})
 
 
@@ -170,9 +170,7 @@ def share_story(request):
 
 
 def approved_story(pk):
-    return get_object_or_404(
-        Story.objects.select_related("campaign"), pk=pk, status=Story.Status.APPROVED
-    )
+    return get_object_or_404(Story.objects.approved().select_related("campaign"), pk=pk)
 
 
 @require_safe

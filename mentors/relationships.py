@@ -47,17 +47,11 @@ class NoPlace(NotAllowed):
     """The mentor has no place left."""
 
 
-def blocked(a, b):
-    """Whether either of two profiles blocked the other."""
-    return Block.objects.filter(
-        Q(blocker=a.user_id, blocked=b.user_id) | Q(blocker=b.user_id, blocked=a.user_id)
-    ).exists()
-
-
 def places_taken(mentor_ids):
     """{mentor profile id: active mentorships}."""
     rows = (
-        Mentorship.objects.filter(mentor__in=mentor_ids, status=M.ACTIVE)
+        Mentorship.objects.active()
+        .filter(mentor__in=mentor_ids)
         .values("mentor")
         .annotate(n=Count("pk"))
     )
@@ -69,9 +63,7 @@ def places_left(mentor):
 
 
 def mentees_with_a_mentor():
-    return set(
-        Mentorship.objects.filter(status=M.ACTIVE).values_list("mentee_id", flat=True).distinct()
-    )
+    return set(Mentorship.objects.active().values_list("mentee_id", flat=True).distinct())
 
 
 # Answers to a person's own request are essential; every other notice is mentoring
@@ -109,9 +101,9 @@ def _check_can_ask(mentee, mentor):
         raise NotAllowed(_("You cannot mentor yourself."))
     if not mentor.is_mentor or not mentor.accepting_mentees or not mentor.user.is_active:
         raise NotAllowed(_("%(name)s is not taking new mentees.") % {"name": mentor.display_name})
-    if blocked(mentee, mentor):
+    if Block.objects.between(mentee.user_id, mentor.user_id).exists():
         raise NotAllowed(_("You cannot ask this mentor."))
-    if Mentorship.objects.filter(mentor=mentor, mentee=mentee, status=M.ACTIVE).exists():
+    if Mentorship.objects.active().filter(mentor=mentor, mentee=mentee).exists():
         raise NotAllowed(_("%(name)s is already your mentor.") % {"name": mentor.display_name})
 
 
@@ -122,7 +114,7 @@ def ask(mentee, mentor, message, now=None):
     with transaction.atomic():
         mentor = _lock(mentor)
         _check_can_ask(mentee, mentor)
-        pending = MentorshipRequest.objects.filter(mentee=mentee, status=R.PENDING)
+        pending = MentorshipRequest.objects.pending().filter(mentee=mentee)
         if pending.filter(mentor=mentor).exists():
             raise NotAllowed(
                 _("You already asked %(name)s; they have not answered yet.")
@@ -178,7 +170,7 @@ def accept(request, mentor, note="", now=None):
                     "profile before accepting."
                 )
             )
-        if blocked(request.mentee, mentor):
+        if Block.objects.between(request.mentee.user_id, mentor.user_id).exists():
             raise NotAllowed(_("You cannot accept this request."))
         request.status, request.response_note, request.responded_at = R.ACCEPTED, note, now
         request.save(update_fields=["status", "response_note", "responded_at"])
@@ -224,11 +216,13 @@ def expire_requests(now=None):
     """Close requests nobody answered in time and tell the mentee. Returns how many."""
     now = now or timezone.now()
     expired = 0
-    due = MentorshipRequest.objects.filter(status=R.PENDING, expires_at__lte=now)
+    due = MentorshipRequest.objects.pending().filter(expires_at__lte=now)
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
-            changed = MentorshipRequest.objects.filter(pk=pk, status=R.PENDING).update(
-                status=R.EXPIRED, responded_at=now
+            changed = (
+                MentorshipRequest.objects.pending()
+                .filter(pk=pk)
+                .update(status=R.EXPIRED, responded_at=now)
             )
             if changed:
                 request = MentorshipRequest.objects.select_related("mentee", "mentor").get(pk=pk)
@@ -304,11 +298,9 @@ def blocked_now(blocker_profile, blocked_profile, now=None):
     pair = Q(mentee=blocker_profile, mentor=blocked_profile) | Q(
         mentee=blocked_profile, mentor=blocker_profile
     )
-    MentorshipRequest.objects.filter(pair, status=R.PENDING).update(
-        status=R.WITHDRAWN, responded_at=now
-    )
+    MentorshipRequest.objects.pending().filter(pair).update(status=R.WITHDRAWN, responded_at=now)
     WaitingListEntry.objects.filter(pair).delete()
-    for mentorship in Mentorship.objects.filter(pair, status=M.ACTIVE):
+    for mentorship in Mentorship.objects.active().filter(pair):
         end(mentorship, blocker_profile, Mentorship.EndReason.BLOCKED, now)
     groups.parted_by_block(blocker_profile, blocked_profile)
 
@@ -322,12 +314,11 @@ def publish_round(round):
     for pair in pairs.order_by("-pinned", "-score", "pk"):
         with transaction.atomic():
             mentor = _lock(pair.mentor)
-            if Mentorship.objects.filter(
-                mentor=mentor, mentee=pair.mentee, status=M.ACTIVE
-            ).exists():
+            if Mentorship.objects.active().filter(mentor=mentor, mentee=pair.mentee).exists():
                 skipped_existing += 1
                 continue
-            if blocked(pair.mentee, mentor) or not pair.mentee.user.is_active:
+            blocked = Block.objects.between(pair.mentee.user_id, mentor.user_id).exists()
+            if blocked or not pair.mentee.user.is_active:
                 skipped_blocked += 1
                 continue
             if places_left(mentor) <= 0:
@@ -446,7 +437,7 @@ def answer_fit(mentorship, profile, good_fit, now=None):
         raise NotAllowed(_("You already answered."))
     if not good_fit:
         end(mentorship, profile, Mentorship.EndReason.NOT_A_FIT, now)
-        if not Mentorship.objects.filter(mentee=mentorship.mentee, status=M.ACTIVE).exists():
+        if not Mentorship.objects.active().filter(mentee=mentorship.mentee).exists():
             WaitingListEntry.objects.get_or_create(mentee=mentorship.mentee, mentor=None)
     return answer
 
@@ -502,10 +493,10 @@ def leaving(user):
     profile = Profile.objects.filter(user=user).first()
     if profile is None:
         return
-    for pair in Mentorship.objects.filter(Q(mentor=profile) | Q(mentee=profile), status=M.ACTIVE):
+    for pair in Mentorship.objects.active().involving(profile):
         end(pair, profile, Mentorship.EndReason.OTHER)
-    MentorshipRequest.objects.filter(
-        Q(mentor=profile) | Q(mentee=profile), status=R.PENDING
-    ).update(status=R.WITHDRAWN, responded_at=timezone.now())
-    for membership in profile.group_memberships.filter(status="member").select_related("group"):
+    MentorshipRequest.objects.pending().involving(profile).update(
+        status=R.WITHDRAWN, responded_at=timezone.now()
+    )
+    for membership in profile.group_memberships.members().select_related("group"):
         groups.leave(membership.group, profile)

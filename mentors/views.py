@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -357,13 +356,11 @@ def mentoring(request):
         "mentors/mentoring.html",
         {
             "profile": profile,
-            "received": requests.filter(mentor=profile, status=MentorshipRequest.Status.PENDING),
+            "received": requests.pending().filter(mentor=profile),
             "sent": requests.filter(mentee=profile)[:20],
-            "as_mentor": mentorships.filter(mentor=profile, status=Mentorship.Status.ACTIVE),
-            "as_mentee": mentorships.filter(mentee=profile, status=Mentorship.Status.ACTIVE),
-            "ended": mentorships.filter(
-                Q(mentor=profile) | Q(mentee=profile), status=Mentorship.Status.ENDED
-            )[:20],
+            "as_mentor": mentorships.active().filter(mentor=profile),
+            "as_mentee": mentorships.active().filter(mentee=profile),
+            "ended": mentorships.involving(profile).filter(status=Mentorship.Status.ENDED)[:20],
             "waiting": profile.waiting.select_related("mentor"),
             "answer_form": AnswerForm(),
             "places_left": relationships.places_left(profile) if profile.is_mentor else None,
