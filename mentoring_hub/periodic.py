@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mentoring_hub import mail
 from mentoring_hub.models import OutgoingEmail, PeriodicRun
+from mentoring_hub.redis_cache import REDIS_ERRORS, RedisCache
 
 log = logging.getLogger(__name__)
 
@@ -109,3 +111,15 @@ def prune_outgoing_email(now):
     then organisers can look one up, or retry an undeliverable one."""
     done = [OutgoingEmail.Status.SENT, OutgoingEmail.Status.UNDELIVERABLE]
     OutgoingEmail.objects.filter(status__in=done, updated_at__lt=now - timedelta(days=14)).delete()
+
+
+@periodic("heal_redis_cache", every=timedelta(minutes=1))
+def heal_redis_cache(now):
+    """Delete from Redis the stamps bumped while it was away by processes that have
+    exited since (mentoring_hub/redis_cache.py). Nothing to do while it is away."""
+    shared = caches["default"]
+    if isinstance(shared, RedisCache):
+        try:
+            shared.heal()
+        except REDIS_ERRORS:
+            log.info("Redis is still away: its stamps are deleted next time")

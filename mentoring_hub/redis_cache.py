@@ -1,24 +1,29 @@
 """The shared cache: Redis, with the database cache standing in whenever Redis fails.
 
 A cache is never a single point of failure. Every operation on Redis has a short socket
-timeout (REDIS_TIMEOUT); the first that fails or times out opens a breaker in this
-process, and for the next `RETRY_AFTER` seconds every operation goes to the database
-cache instead (pages, sessions, rate limits and version stamps keep working, slower),
-without touching Redis again. After that one operation tries Redis again.
+timeout (REDIS_TIMEOUT); the first that fails or times out opens a breaker, and for the
+next `RETRY_AFTER` seconds every operation goes to the database cache instead (pages,
+sessions, rate limits and version stamps keep working, slower), without touching Redis
+again. After that, one operation tries Redis again.
 
-When Redis answers after an outage, this process first deletes the site's keys from it
-(those under its KEY_PREFIX) before reading anything there: while Redis was away, the
-schedule's version stamp, sessions and rate-limit counters moved on in the database
-cache, and what Redis still holds (a paused or partitioned Redis keeps its data) could
-be older. Another process that did not see the outage may read Redis for the seconds
-before a process that did clears it; README's runbook says what an operator does about
-that after a long outage.
+Nothing stale may come back from either side after an outage:
+- Redis may still hold a key that changed while it was away (a paused or partitioned
+  Redis keeps its data): a version stamp bumped, a session ended by logging out. So the
+  keys written during the outage are deleted from Redis before it is used again: each
+  process remembers the keys it wrote, and the keys of entries that never expire (the
+  version stamps) are also listed in the database, so that a process that bumped a
+  stamp and then exited (a command, the cron) is covered too: the next process to
+  return to Redis, or `run_periodic` within a minute, deletes them.
+- The database cache may still hold entries from an earlier outage that Redis has
+  since changed, so it is emptied when a process turns to it.
+
+The breaker and the list of written keys belong to the cache object, which Django keeps
+per thread: per worker process under gunicorn's sync workers.
 
 Django's RedisCacheClient also builds a new `redis.Redis` for every cache operation,
-and that constructor fills a table of ~170 response callbacks each time: about 0.2 ms
-per read, twice a request on the pages served from the cache (the version stamp, then
-the page). A `redis.Redis` is safe to share between threads (its pool hands out the
-connections), so one per pool is kept and reused.
+and that constructor fills a table of ~170 response callbacks each time. A `redis.Redis`
+is safe to share between threads (its pool hands out the connections), so one per pool
+is kept and reused.
 """
 
 import copy
@@ -28,7 +33,7 @@ import time
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -51,6 +56,12 @@ class ReusingClient(RedisCacheClient):
         return client
 
 
+# The operations that change what is stored under their keys.
+WRITES = {"add", "set", "touch", "delete", "incr", "set_many", "delete_many"}
+# Listed in the database: keys written during an outage that Redis must forget.
+DIRTY_KEY = "redis-cache:written-during-outage"
+
+
 def _failing_over(name, default=None):
     """Cache method `name`: on Redis while it answers, else on the database cache."""
 
@@ -61,7 +72,11 @@ def _failing_over(name, default=None):
             except REDIS_ERRORS as exc:
                 self._trip(exc)
         try:
-            return getattr(self.fallback, name)(*args, **kwargs)
+            # A savepoint: a failing cache query must not abort the request's transaction.
+            with transaction.atomic():
+                if name in WRITES:
+                    self._written(name, args, kwargs)
+                return getattr(self.fallback, name)(*args, **kwargs)
         except DatabaseError:
             # Both down: a miss (the database's own fault answers 503 elsewhere).
             log.warning("cache fallback unavailable for %s", name, exc_info=True)
@@ -85,6 +100,7 @@ class RedisCache(DjangoRedisCache):
         self.fallback_alias = params.get("FALLBACK", "database")
         self.retry_after = float(params.get("RETRY_AFTER", 5))
         self._down_until = None  # monotonic time until which Redis is not tried
+        self._dirty = set()  # keys (as stored) this process wrote while Redis was away
 
     @property
     def fallback(self):
@@ -98,7 +114,37 @@ class RedisCache(DjangoRedisCache):
     def _trip(self, exc):
         if self._down_until is None:
             log.warning("Redis unavailable (%s): using the database cache", exc)
+            self._forget_fallback()
         self._down_until = time.monotonic() + self.retry_after
+
+    def _forget_fallback(self):
+        """Empty the database cache before using it: what an earlier outage left there
+        may have changed on Redis since. The list of keys Redis must still forget
+        stays."""
+        try:
+            with transaction.atomic():
+                pending = self.fallback.get(DIRTY_KEY)
+                self.fallback.clear()
+                if pending:
+                    self.fallback.set(DIRTY_KEY, pending, None)
+        except DatabaseError:
+            log.warning("the database cache could not be emptied", exc_info=True)
+
+    def _written(self, name, args, kwargs):
+        """Remember the keys a write during the outage touches; list those of entries
+        that never expire (version stamps) in the database too."""
+        if name in {"set_many", "delete_many"}:
+            keys = list(args[0] if args else kwargs.get("data", kwargs.get("keys", ())))
+        else:
+            keys = [args[0] if args else kwargs["key"]]
+        version = kwargs.get("version")
+        made = {self.make_and_validate_key(key, version=version) for key in keys}
+        self._dirty |= made
+        timeout = kwargs.get("timeout", args[2] if name in {"add", "set"} and len(args) > 2 else 0)
+        if name in {"add", "set"} and timeout is None:
+            listed = set(self.fallback.get(DIRTY_KEY) or ())
+            if not made <= listed:
+                self.fallback.set(DIRTY_KEY, sorted(listed | made), None)
 
     def _available(self):
         if self._down_until is None:
@@ -106,28 +152,35 @@ class RedisCache(DjangoRedisCache):
         if time.monotonic() < self._down_until:
             return False
         # The breaker's time is up: Redis is back only if it answers and forgets what
-        # it held from before the outage.
+        # was written while it was away.
         try:
-            self.purge()
+            self.heal()
         except REDIS_ERRORS as exc:
             self._trip(exc)
             return False
-        log.warning("Redis answers again: its keys from before the outage are cleared")
+        log.warning("Redis answers again: the keys written without it are deleted there")
         self._down_until = None
         return True
 
-    def purge(self):
-        """Delete every key under this site's prefix (a shared Redis keeps others')."""
+    def heal(self):
+        """Delete from Redis every key written while it was away: those this process
+        wrote, and those listed in the database by any process. Raises Redis's error if
+        it does not answer. Also run by `run_periodic`, for processes that exited."""
+        try:
+            listed = set(self.fallback.get(DIRTY_KEY) or ())
+        except DatabaseError:
+            listed = set()
+        keys = sorted(self._dirty | listed)
         client = self._cache.get_client(write=True)
-        pattern = f"{self.key_prefix}:*" if self.key_prefix else "*"
-        batch = []
-        for key in client.scan_iter(match=pattern, count=1000):
-            batch.append(key)
-            if len(batch) == 1000:
-                client.delete(*batch)
-                batch.clear()
-        if batch:
-            client.delete(*batch)
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start : start + 1000])
+        self._dirty.clear()
+        if listed:
+            try:
+                self.fallback.delete(DIRTY_KEY)
+            except DatabaseError:
+                log.warning("the list of keys to delete from Redis stays", exc_info=True)
+        return len(keys)
 
     def ping(self):
         """Whether Redis answers (the health check's question). Asked through the breaker

@@ -242,5 +242,5 @@ class Site:
             return 0, {}, b""
 
     def stop(self):
-        self.process.terminate()
+        self.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
         self.process.wait(timeout=30)

@@ -1,7 +1,7 @@
 """The database cache's table, made by `migrate` itself.
 
 The database cache is the shared cache when no Redis is configured and the fallback
-when Redis fails (mentoring_hub/cache.py), so a site deployed with `migrate` alone
+when Redis fails (mentoring_hub/redis_cache.py), so a site deployed with `migrate` alone
 must have its table: without it sign-up, log-in and the schedule pages answered 500
 until `createcachetable` was also run. `createcachetable` skips tables that exist, so
 running it again (as older deployment notes say) stays harmless.

@@ -9,11 +9,15 @@ production runs; no test waits more than 10 s.
 import time
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connection
+from django.test import Client
 
 from events import cache as schedule_cache
 from events.models import Registration
+from mentoring_hub.periodic import run_due
+from mentoring_hub.redis_cache import RedisCache
 from tests.factories import PASSWORD, make_event, make_member
 from tests.processes import Browser, OwnRedis, Relay, Site, wait_for
 
@@ -24,23 +28,29 @@ pytestmark = pytest.mark.skipif(
 ANSWER_WITHIN = 2.0  # seconds: the promise while a part is down
 
 
+def redis_cache(url, retry_after=1, timeout=0.3):
+    return {
+        "BACKEND": "mentoring_hub.redis_cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "faults",
+        "FALLBACK": "database",
+        "RETRY_AFTER": retry_after,
+        "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
+    }
+
+
 @pytest.fixture
 def own_redis(settings):
     """The default cache on a Redis of this test's own; the database cache stands in."""
     redis = OwnRedis().start()
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "mentoring_hub.redis_cache.RedisCache",
-            "LOCATION": redis.url,
-            "KEY_PREFIX": "faults",
-            "FALLBACK": "database",
-            "RETRY_AFTER": 1,
-            "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.3},
-        },
-    }
+    settings.CACHES = {**settings.CACHES, "default": redis_cache(redis.url)}
     yield redis
     redis.stop()
+
+
+def back_on_redis():
+    """Wait until this process uses Redis again (the breaker's RETRY_AFTER is 1 s)."""
+    wait_for(lambda: cache.get("probe") is None and not caches["default"].is_down, timeout=5)
 
 
 def timed(client, method, path, **kwargs):
@@ -106,17 +116,24 @@ def test_the_site_answers_while_redis_is_down_and_the_health_check_says_so(
 
 
 @pytest.mark.django_db
-def test_the_health_check_does_not_wait_on_a_hung_redis_again_and_again(client, own_redis):
+def test_the_health_check_does_not_wait_on_a_hung_redis_again_and_again(
+    client, own_redis, settings
+):
     """A balancer polls /healthz through an outage: after the first timeout it must
     answer at once, or polls queue every worker behind Redis timeouts."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": redis_cache(own_redis.url, retry_after=60, timeout=3),
+    }
     own_redis.pause()
     try:
-        first, _seconds = timed(client, "get", "/healthz")
+        first, waited = timed(client, "get", "/healthz")
         second, seconds = timed(client, "get", "/healthz")
     finally:
         own_redis.resume()
     assert first.json()["cache"] == second.json()["cache"] == "down"
-    assert seconds < 0.25  # the socket timeout is 0.3 s: it did not wait for Redis
+    assert waited >= 3  # the first asked Redis and waited out its timeout...
+    assert seconds < 1.5  # ...the second did not ask it again
 
 
 @pytest.mark.django_db
@@ -141,9 +158,9 @@ def test_a_session_begun_on_redis_holds_when_redis_stops(client, own_redis):
 
 
 @pytest.mark.django_db
-def test_the_site_returns_to_redis_by_itself_and_forgets_what_it_held_before(own_redis):
-    """A paused Redis keeps its keys; after the outage they may be older than what
-    the database cache saw meanwhile (here: the schedule changed), so they go."""
+def test_the_site_returns_to_redis_by_itself_and_forgets_what_changed_meanwhile(own_redis):
+    """A paused Redis keeps its keys; one that changed during the outage (here: the
+    schedule's version) is older than the truth, so it goes."""
     before = schedule_cache.version()
     own_redis.pause()
     try:
@@ -153,11 +170,68 @@ def test_the_site_returns_to_redis_by_itself_and_forgets_what_it_held_before(own
         assert caches["default"].is_down
     finally:
         own_redis.resume()
-    # After RETRY_AFTER (1 s here) Redis is tried again, cleared, and used.
-    wait_for(lambda: cache.get("probe") is None and not caches["default"].is_down, timeout=5)
+    # After RETRY_AFTER (1 s here) Redis is tried again, forgets what changed, and is used.
+    back_on_redis()
     assert schedule_cache.version() not in (before, None)
     cache.set("back", "on redis")
     assert caches["default"]._cache.get_client().exists("faults:1:back")
+
+
+@pytest.mark.django_db
+def test_what_an_earlier_outage_left_in_the_database_cache_never_comes_back(own_redis):
+    cache.set("note", "before")
+    own_redis.pause()
+    try:
+        schedule_cache._bump_now()
+        first_outage = schedule_cache.version()
+        cache.set("note", "written in the first outage")
+    finally:
+        own_redis.resume()
+    back_on_redis()
+    schedule_cache._bump_now()
+    cache.delete("note")
+    own_redis.pause()
+    try:
+        assert schedule_cache.version() != first_outage
+        assert cache.get("note") is None
+    finally:
+        own_redis.resume()
+
+
+@pytest.mark.django_db
+def test_a_session_ended_during_an_outage_stays_ended_when_redis_returns(client, own_redis):
+    member = make_member()
+    client.post("/accounts/login/", data={"login": member.email, "password": PASSWORD})
+    stolen = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.get("/me/").status_code == 200  # the session is on Redis now
+    own_redis.pause()
+    try:
+        client.post("/accounts/logout/")
+    finally:
+        own_redis.resume()
+    back_on_redis()
+    thief = Client()
+    thief.cookies[settings.SESSION_COOKIE_NAME] = stolen
+    assert thief.get("/me/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_stamp_bumped_by_a_process_that_exited_during_the_outage_is_forgotten(own_redis):
+    """A command or the cron bumps the schedule's version while Redis is away and exits;
+    this process never saw the outage. run_periodic makes Redis forget the old stamp."""
+    before = schedule_cache.version()  # on Redis
+    own_redis.pause()
+    try:
+        other_process = RedisCache(own_redis.url, redis_cache(own_redis.url))
+        other_process.set(schedule_cache.VERSION_KEY, schedule_cache.new_version(), None)
+        assert other_process.is_down
+    finally:
+        own_redis.resume()
+    del other_process
+    assert cache.get(schedule_cache.VERSION_KEY) == before  # stale until healed
+    assert "heal_redis_cache" in run_due()
+    assert cache.get(schedule_cache.VERSION_KEY) is None
+    assert schedule_cache.version() != before
 
 
 # The database --------------------------------------------------------------------
