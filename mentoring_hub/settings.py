@@ -132,6 +132,10 @@ else:
             "OPTIONS": sqlite_options(),
         }
     }
+# Each request is one transaction: if the database goes away halfway (or anything
+# fails), nothing of it stays, and the 503 page's "nothing you sent was saved" is true.
+# Work that must outlive a failed request runs after commit (mail, tasks).
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts: django-allauth, email and password only, verified email required.

@@ -92,6 +92,18 @@ def test_british_visitors_get_british_english(client):
 
 @pytest.mark.urls("tests.core.urls_errors")
 @pytest.mark.django_db
+def test_losing_the_database_halfway_answers_503_and_keeps_nothing_of_the_request():
+    from mentoring_hub.models import PeriodicRun
+
+    response = Client(raise_request_exception=False).get("/half-write")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Nothing you sent was saved" in response.content.decode()
+    assert not PeriodicRun.objects.filter(job="half-written").exists()
+
+
+@pytest.mark.urls("tests.core.urls_errors")
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("url", "status", "heading", "secret"),
     [
