@@ -40,6 +40,7 @@ from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from mentoring_hub.models import OutgoingEmail
 
@@ -291,12 +292,12 @@ def _deliver(ids):
                     if down_now:
                         down = reply
                 else:
-                    record_sent(row)
+                    record_sent(row, lease)
                     sent += 1
                     continue
             else:
                 reply, permanent = down, False
-            if next_at := record_failure(row, reply, permanent):
+            if next_at := record_failure(row, reply, permanent, lease):
                 retries[next_at].append(row.pk)
     finally:
         try:
@@ -345,10 +346,18 @@ def renew(rows, lease):
     return [row for row in rows if row.pk in kept], renewed
 
 
-def record_sent(row):
+def held(row, lease):
+    """`row` while this task still holds it: sending, under the lease it took or renewed
+    (a task whose lease ran out must not overwrite what the next holder records)."""
+    return OutgoingEmail.objects.filter(
+        pk=row.pk, status=OutgoingEmail.Status.SENDING, lease_until=lease
+    )
+
+
+def record_sent(row, lease):
     """The server accepted it: recorded at once, and the content dropped."""
     now = timezone.now()
-    OutgoingEmail.objects.filter(pk=row.pk).update(
+    held(row, lease).update(
         status=OutgoingEmail.Status.SENT,
         sent_at=now,
         lease_until=None,
@@ -357,7 +366,7 @@ def record_sent(row):
     )
 
 
-def record_failure(row, reply, permanent):
+def record_failure(row, reply, permanent, lease):
     """Queue `row` again after its backoff, or give up on it; returns the time of the
     next attempt, or None when it is undeliverable."""
     now = timezone.now()
@@ -371,7 +380,8 @@ def record_failure(row, reply, permanent):
         next_at = min(now + backoff(row.attempts), give_up_at)
         log.info("mail %s (%s) not sent (%s); again at %s", row.pk, row.kind, reply, next_at)
         fields.update(status=OutgoingEmail.Status.QUEUED, next_attempt_at=next_at)
-    OutgoingEmail.objects.filter(pk=row.pk, status=OutgoingEmail.Status.SENDING).update(**fields)
+    if not held(row, lease).update(**fields):
+        return None  # another task holds it now, and retries it itself
     return next_at
 
 
@@ -422,12 +432,22 @@ def retry_due(now):
         last_reply="The worker stopped while sending it, after the last retry.",
         updated_at=now,
     )
-    late = now - LATE if deliver.get_backend().supports_defer else now
-    stuck = OutgoingEmail.objects.due(late) | OutgoingEmail.objects.abandoned(now)
+    stuck = OutgoingEmail.objects.abandoned(now)
+    if not deliver.get_backend().supports_defer:
+        stuck |= OutgoingEmail.objects.due(now)
+    elif not delivery_backlog():
+        # Due a while ago with no delivery task waiting: their task was lost. While
+        # tasks wait, the workers are only busy, and enqueueing more would pile up.
+        stuck |= OutgoingEmail.objects.due(now - LATE)
     ids = list(stuck.order_by("pk").values_list("pk", flat=True)[:SWEEP_LIMIT])
     if ids:
         transaction.on_commit(lambda: enqueue(ids))
     return len(ids)
+
+
+def delivery_backlog():
+    """Whether delivery tasks are waiting for a worker (the database task backend)."""
+    return DBTaskResult.objects.ready().filter(task_path=deliver.module_path).exists()
 
 
 def retry_now(queryset):

@@ -275,9 +275,13 @@ def test_retry_is_a_deferred_task_where_the_backend_can_defer(smtp, clock, deliv
         # The sweep leaves messages whose retry task is waiting to their task...
         sweep(deliver, T0 + timedelta(minutes=1))
         assert DBTaskResult.objects.count() == 2
-        # ...and enqueues them again once their task seems lost.
+        # ...and, while delivery tasks wait for a busy worker, adds none however late...
         sweep(deliver, T0 + timedelta(seconds=30) + mail.LATE)
-        assert DBTaskResult.objects.count() == 3
+        assert DBTaskResult.objects.count() == 2
+        # ...but enqueues them again once their task is lost (no task waits).
+        DBTaskResult.objects.all().delete()
+        sweep(deliver, T0 + timedelta(seconds=30) + mail.LATE)
+        assert DBTaskResult.objects.get().args_kwargs["args"] == [ids]
 
 
 def test_task_of_the_previous_release_joins_the_outbox_once(smtp, deliver):
@@ -296,3 +300,22 @@ def test_task_of_the_previous_release_joins_the_outbox_once(smtp, deliver):
         mail.deliver_many.enqueue([payload, payload])
     assert [m["To"] for m in smtp.messages] == ["old@example.org"] * 3
     assert OutgoingEmail.objects.filter(status=S.SENT, kind="legacy").count() == 3
+
+
+def test_a_sender_whose_lease_ran_out_does_not_overwrite_the_next_holder(smtp, clock):
+    """A task slowed past its lease (a hung server) and the task that took the message
+    over both finish: the late one's record must not undo the holder's, or the sweep
+    would enqueue a message in flight and it would go out twice."""
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        mail.queue_batch([mail.build("emails/test_notice", user=make_member(), context={})])
+    [row] = OutgoingEmail.objects.all()
+    [late] = mail.claim([row.pk])
+    clock.move_to(T0 + mail.SEND_LEASE + timedelta(seconds=1))
+    [holder] = mail.claim([row.pk])
+    assert mail.record_failure(late, "421 try later", False, late.lease_until) is None
+    mail.record_sent(late, late.lease_until)
+    row.refresh_from_db()
+    assert (row.status, row.lease_until) == (S.SENDING, holder.lease_until)
+    mail.record_sent(holder, holder.lease_until)
+    row.refresh_from_db()
+    assert row.status == S.SENT
