@@ -325,14 +325,17 @@ def mail_site(inbox):
                 stderr=subprocess.DEVNULL,
             )
 
-    threading.Thread(target=cron, daemon=True).start()
+    cron_thread = threading.Thread(target=cron, daemon=True)
+    cron_thread.start()
     try:
         yield env, url, start_worker
     finally:
         stop_cron.set()
+        cron_thread.join()  # a run_periodic under way finishes first
         for process in processes.values():
             process.kill()
             process.wait()
+        drop_database(url)
 
 
 def drop_database(url):
@@ -359,6 +362,13 @@ def report_mail(title, inbox, url, started, seconds):
 
 def drill_mail(options):
     inbox = Inbox()
+    try:
+        mail_drill(options, inbox)
+    finally:
+        inbox.stop()
+
+
+def mail_drill(options, inbox):
     with mail_site(inbox) as (env, url, start_worker):
         start_worker()
         manage(env, "shell", "-c", QUEUE)
@@ -378,11 +388,17 @@ def drill_mail(options):
             "the server came back",
             seconds,
         )
-    inbox.stop()
 
 
 def drill_worker(options):
     inbox = Inbox(delay=0.02).start()
+    try:
+        worker_drill(inbox)
+    finally:
+        inbox.stop()
+
+
+def worker_drill(inbox):
     with mail_site(inbox) as (env, url, start_worker):
         manage(env, "shell", "-c", QUEUE)
         worker = start_worker()
@@ -405,7 +421,6 @@ def drill_worker(options):
             "the kill",
             seconds,
         )
-    inbox.stop()
 
 
 DRILLS = {

@@ -2,6 +2,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from csp.constants import UNSAFE_INLINE
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
@@ -102,8 +103,6 @@ class ModelAdmin(admin.ModelAdmin):
 
     def _popup_limit(self, lookup, value):
         """A raw-id popup's limit_choices_to, which Django also allows."""
-        from django.contrib.admin import widgets
-
         for fk_lookup in self.model._meta.related_fkey_lookups:
             if callable(fk_lookup):
                 fk_lookup = fk_lookup()
