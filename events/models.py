@@ -769,14 +769,18 @@ class AnnouncedState(models.Model):
         return f"Announced state of {self.event}"
 
 
+# At module level so Meta's constraint can name it; the model keeps it as `Status`.
+class ChangeNoticeStatus(models.TextChoices):
+    PENDING = "pending", _("waiting to be sent")
+    SENT = "sent", _("sent")
+    SKIPPED = "skipped", _("nothing left to tell")
+
+
 class ChangeNotice(models.Model):
     """A change registered people must hear about. Quick edits in a row gather in the
     one pending notice of a session, sent when due with the net change."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("waiting to be sent")
-        SENT = "sent", _("sent")
-        SKIPPED = "skipped", _("nothing left to tell")
+    Status = ChangeNoticeStatus
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="change_notices")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
@@ -792,7 +796,9 @@ class ChangeNotice(models.Model):
         verbose_name = _("change notice")
         constraints = [
             models.UniqueConstraint(
-                fields=["event"], condition=Q(status="pending"), name="notice_one_pending"
+                fields=["event"],
+                condition=Q(status=ChangeNoticeStatus.PENDING),
+                name="notice_one_pending",
             ),
         ]
 

@@ -485,6 +485,14 @@ class ConsentRecord(models.Model):
         return f"{self.get_kind_display()}: {self.get_use_display()}"
 
 
+# Statuses named in constraints live at module level: Meta cannot see names in
+# its model's body. Each model keeps its own as `Status` (Report.Status).
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACTIONED = "actioned", _("Action taken")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
 class Report(models.Model):
     class Reason(models.TextChoices):
         HARASSMENT = "harassment", _("Harassment or abuse")
@@ -493,10 +501,7 @@ class Report(models.Model):
         SPAM = "spam", _("Spam or advertising")
         OTHER = "other", _("Something else")
 
-    class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        ACTIONED = "actioned", _("Action taken")
-        DISMISSED = "dismissed", _("Dismissed")
+    Status = ReportStatus
 
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -533,7 +538,7 @@ class Report(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["reporter", "profile"],
-                condition=Q(status="open"),
+                condition=Q(status=ReportStatus.OPEN),
                 name="report_one_open_per_reporter",
             ),
         ]
@@ -581,16 +586,19 @@ class Block(models.Model):
         )
 
 
+class MatchingRoundStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting to start")
+    RUNNING = "running", _("computing")
+    READY = "ready", _("ready to review")
+    FAILED = "failed", _("failed")
+    PUBLISHED = "published", _("published")
+
+
 class MatchingRound(models.Model):
     """An organiser's bulk matching of a cohort: computed in the background, reviewed
     beside the best-first result, adjusted with pins and drops, published on purpose."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("waiting to start")
-        RUNNING = "running", _("computing")
-        READY = "ready", _("ready to review")
-        FAILED = "failed", _("failed")
-        PUBLISHED = "published", _("published")
+    Status = MatchingRoundStatus
 
     name = models.CharField(_("name"), max_length=120)
     organisation = models.ForeignKey(
@@ -635,8 +643,8 @@ class MatchingRound(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="round_progress_range"),
             models.CheckConstraint(
-                condition=Q(status="published", published_at__isnull=False)
-                | ~Q(status="published"),
+                condition=Q(status=MatchingRoundStatus.PUBLISHED, published_at__isnull=False)
+                | ~Q(status=MatchingRoundStatus.PUBLISHED),
                 name="round_published_has_date",
             ),
         ]
@@ -742,16 +750,19 @@ class MentorshipRequestQuerySet(PairQuerySet):
         return self.filter(status=MentorshipRequest.Status.PENDING)
 
 
+class MentorshipRequestStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for an answer")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    EXPIRED = "expired", _("expired")
+
+
 class MentorshipRequest(models.Model):
     """A mentee asks a mentor; the mentor accepts or declines, the mentee may withdraw,
     and an unanswered request expires."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("waiting for an answer")
-        ACCEPTED = "accepted", _("accepted")
-        DECLINED = "declined", _("declined")
-        WITHDRAWN = "withdrawn", _("withdrawn")
-        EXPIRED = "expired", _("expired")
+    Status = MentorshipRequestStatus
 
     mentee = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="requests_made")
     mentor = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="requests_received")
@@ -778,7 +789,7 @@ class MentorshipRequest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["mentee", "mentor"],
-                condition=Q(status="pending"),
+                condition=Q(status=MentorshipRequestStatus.PENDING),
                 name="request_one_pending_per_pair",
                 violation_error_message=_("You already asked this mentor."),
             ),
@@ -786,7 +797,7 @@ class MentorshipRequest(models.Model):
                 condition=~Q(mentee=models.F("mentor")), name="request_not_self"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "accepted", "declined", "withdrawn", "expired"]),
+                condition=Q(status__in=MentorshipRequestStatus.values),
                 name="request_status_valid",
             ),
         ]
@@ -801,12 +812,15 @@ class MentorshipQuerySet(PairQuerySet):
         return self.filter(status=Mentorship.Status.ACTIVE)
 
 
+class MentorshipStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    ENDED = "ended", _("ended")
+
+
 class Mentorship(models.Model):
     """A mentor and a mentee working together, from a request or a published round."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
-        ENDED = "ended", _("ended")
+    Status = MentorshipStatus
 
     class Origin(models.TextChoices):
         REQUEST = "request", _("request")
@@ -847,15 +861,15 @@ class Mentorship(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["mentor", "mentee"],
-                condition=Q(status="active"),
+                condition=Q(status=MentorshipStatus.ACTIVE),
                 name="mentorship_one_active_per_pair",
             ),
             models.CheckConstraint(
                 condition=~Q(mentee=models.F("mentor")), name="mentorship_not_self"
             ),
             models.CheckConstraint(
-                condition=Q(status="active", ended_at__isnull=True)
-                | Q(status="ended", ended_at__isnull=False),
+                condition=Q(status=MentorshipStatus.ACTIVE, ended_at__isnull=True)
+                | Q(status=MentorshipStatus.ENDED, ended_at__isnull=False),
                 name="mentorship_ended_has_date",
             ),
         ]
@@ -962,11 +976,14 @@ class Agreement(models.Model):
         return bool(self.mentor_confirmed_at and self.mentee_confirmed_at)
 
 
+class GoalStatus(models.TextChoices):
+    OPEN = "open", _("not started")
+    DOING = "doing", _("in progress")
+    DONE = "done", _("done")
+
+
 class Goal(models.Model):
-    class Status(models.TextChoices):
-        OPEN = "open", _("not started")
-        DOING = "doing", _("in progress")
-        DONE = "done", _("done")
+    Status = GoalStatus
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(_("goal"), max_length=200)
@@ -982,7 +999,7 @@ class Goal(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["open", "doing", "done"]), name="goal_status_valid"
+                condition=Q(status__in=GoalStatus.values), name="goal_status_valid"
             ),
         ]
 
@@ -1205,13 +1222,16 @@ class GroupMembershipQuerySet(models.QuerySet):
         return self.filter(status__in=[S.MEMBER, S.WAITING, S.APPLIED])
 
 
+class GroupMembershipStatus(models.TextChoices):
+    APPLIED = "applied", _("applied")
+    MEMBER = "member", _("member")
+    WAITING = "waiting", _("on the waiting list")
+    DECLINED = "declined", _("not accepted")
+    LEFT = "left", _("left")
+
+
 class GroupMembership(models.Model):
-    class Status(models.TextChoices):
-        APPLIED = "applied", _("applied")
-        MEMBER = "member", _("member")
-        WAITING = "waiting", _("on the waiting list")
-        DECLINED = "declined", _("not accepted")
-        LEFT = "left", _("left")
+    Status = GroupMembershipStatus
 
     group = models.ForeignKey(MentoringGroup, on_delete=models.CASCADE, related_name="memberships")
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="group_memberships")
@@ -1229,7 +1249,7 @@ class GroupMembership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["group", "profile"], name="group_membership_once"),
             models.CheckConstraint(
-                condition=Q(status__in=["applied", "member", "waiting", "declined", "left"]),
+                condition=Q(status__in=GroupMembershipStatus.values),
                 name="group_membership_status",
             ),
         ]
