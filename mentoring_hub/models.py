@@ -29,6 +29,15 @@ class PeriodicRun(models.Model):
         return f"{self.job} #{self.slot}"
 
 
+class OutgoingEmailStatus(models.TextChoices):
+    """Where a message is (module level, so the model's constraints can name them)."""
+
+    QUEUED = "queued", _("queued")
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    UNDELIVERABLE = "undeliverable", _("undeliverable")
+
+
 class OutgoingEmailQuerySet(models.QuerySet):
     def due(self, now):
         """Queued messages whose next attempt has come."""
@@ -53,11 +62,7 @@ class OutgoingEmail(models.Model):
     payload: subjects name people.
     """
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        SENDING = "sending", _("sending")
-        SENT = "sent", _("sent")
-        UNDELIVERABLE = "undeliverable", _("undeliverable")
+    Status = OutgoingEmailStatus
 
     recipient = models.EmailField(_("recipient"))
     kind = models.CharField(
@@ -85,15 +90,15 @@ class OutgoingEmail(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["queued", "sending", "sent", "undeliverable"]),
+                condition=Q(status__in=OutgoingEmailStatus.values),
                 name="outgoingemail_status_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(status="sending") | Q(lease_until__isnull=False),
+                condition=~Q(status=OutgoingEmailStatus.SENDING) | Q(lease_until__isnull=False),
                 name="outgoingemail_sending_has_lease",
             ),
             models.CheckConstraint(
-                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                condition=~Q(status=OutgoingEmailStatus.SENT) | Q(sent_at__isnull=False),
                 name="outgoingemail_sent_has_time",
             ),
         ]
@@ -102,12 +107,12 @@ class OutgoingEmail(models.Model):
             # abandoned. Partial, so the many sent rows are not in them.
             models.Index(
                 fields=["next_attempt_at"],
-                condition=Q(status="queued"),
+                condition=Q(status=OutgoingEmailStatus.QUEUED),
                 name="outgoingemail_due_idx",
             ),
             models.Index(
                 fields=["lease_until"],
-                condition=Q(status="sending"),
+                condition=Q(status=OutgoingEmailStatus.SENDING),
                 name="outgoingemail_lease_idx",
             ),
         ]

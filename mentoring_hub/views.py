@@ -32,7 +32,7 @@ def home(request):
         upcoming = events.upcoming(today).exists()
         chosen = events.upcoming(today) if upcoming else events
         sessions = rows(chosen.chronological()[:6])
-    stories = Story.objects.filter(status=Story.Status.APPROVED, campaign=campaign)[:3]
+    stories = Story.objects.approved().filter(campaign=campaign)[:3]
     guides = Guide.objects.filter(published=True).only("slug", "title")
     return render(
         request,
