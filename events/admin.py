@@ -31,10 +31,10 @@ from events.models import (
     Registration,
 )
 from events.templatetags.events_tags import long_date, time_range
-from events.validators import validate_time_zone
 from mentoring_hub import mail
 from mentoring_hub.admin import ModelAdmin, ReadOnlyAdmin
 from mentoring_hub.fetch import FetchError, fetch
+from mentoring_hub.zones import validate_time_zone
 
 S = Registration.Status
 

@@ -15,6 +15,7 @@ from events.validators import (
     happens_twice,
     wall_time,
 )
+from mentoring_hub.zones import time_zone_choices
 
 
 class AgendaFilterForm(forms.Form):
@@ -95,10 +96,6 @@ def menu_choices():
         "campaigns": list(Campaign.objects.order_by("-starts_on").values_list("slug", "name")),
         "hosts": list(Host.objects.order_by("name").values_list("slug", "name")),
     }
-
-
-def time_zone_choices():
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
 class WallClockField(forms.SplitDateTimeField):

@@ -23,9 +23,9 @@ from events.validators import (
     validate_meeting_id_length,
     validate_not_reserved,
     validate_one_line,
-    validate_time_zone,
 )
 from mentoring_hub.fields import URLField
+from mentoring_hub.zones import validate_time_zone
 
 
 def timing_constraints(prefix):

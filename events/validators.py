@@ -27,17 +27,6 @@ RESERVED_SLUGS = frozenset(
 )
 
 
-def validate_time_zone(value):
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(
-            _("“%(value)s” is not a time zone. Use an IANA name such as America/New_York."),
-            code="invalid_time_zone",
-            params={"value": value},
-        ) from None
-
-
 def validate_not_reserved(value):
     if value.lower() in RESERVED_SLUGS:
         raise ValidationError(

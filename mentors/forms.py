@@ -1,9 +1,8 @@
-import zoneinfo
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from mentoring_hub.zones import time_zone_choices, zone_names
 from mentors import sensitive
 from mentors.models import (
     NOTE_MAX,
@@ -36,10 +35,6 @@ class ServerLimits:
         no_silent_truncation(self)
 
 
-def time_zone_choices():
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
-
-
 class OnboardingForm(forms.ModelForm):
     # Filled from the browser's own time zone by a small script; without it, the default.
     time_zone = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -55,7 +50,7 @@ class OnboardingForm(forms.ModelForm):
 
     def clean_time_zone(self):
         zone = self.cleaned_data.get("time_zone")
-        return zone if zone in zoneinfo.available_timezones() else settings.TIME_ZONE
+        return zone if zone in zone_names() else settings.TIME_ZONE
 
 
 class ProfileForm(forms.ModelForm):

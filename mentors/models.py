@@ -11,16 +11,12 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from mentoring_hub.zones import validate_time_zone
 from mentors import sensitive
 
 MAX_CAPACITY = 10
 BIO_MAX = 2000
 NOTE_MAX = 1000
-
-
-def validate_time_zone(value):
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("“%(value)s” is not a time zone we know."), params={"value": value})
 
 
 def current_utc_offset(zone_name, when=None):

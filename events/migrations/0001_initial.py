@@ -9,6 +9,7 @@ from django.db import migrations, models
 
 import events.models
 import events.validators
+import mentoring_hub.zones
 
 
 class Migration(migrations.Migration):
@@ -58,7 +59,7 @@ class Migration(migrations.Migration):
                         default="America/New_York",
                         help_text="New sessions start in this zone.",
                         max_length=64,
-                        validators=[events.validators.validate_time_zone],
+                        validators=[mentoring_hub.zones.validate_time_zone],
                         verbose_name="time zone",
                     ),
                 ),
@@ -126,7 +127,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         default="America/New_York",
                         max_length=64,
-                        validators=[events.validators.validate_time_zone],
+                        validators=[mentoring_hub.zones.validate_time_zone],
                         verbose_name="time zone",
                     ),
                 ),

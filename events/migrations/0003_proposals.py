@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import events.validators
+import mentoring_hub.zones
 
 
 class Migration(migrations.Migration):
@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         default="America/New_York",
                         max_length=64,
-                        validators=[events.validators.validate_time_zone],
+                        validators=[mentoring_hub.zones.validate_time_zone],
                         verbose_name="time zone",
                     ),
                 ),

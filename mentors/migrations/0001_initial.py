@@ -6,7 +6,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import mentors.models
+import mentoring_hub.zones
 
 
 class Migration(migrations.Migration):
@@ -237,7 +237,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         default="UTC",
                         max_length=64,
-                        validators=[mentors.models.validate_time_zone],
+                        validators=[mentoring_hub.zones.validate_time_zone],
                         verbose_name="time zone",
                     ),
                 ),

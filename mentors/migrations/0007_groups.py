@@ -5,7 +5,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-import mentors.models
+import mentoring_hub.zones
 
 
 class Migration(migrations.Migration):
@@ -206,7 +206,9 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "time_zone",
-                    models.CharField(max_length=64, validators=[mentors.models.validate_time_zone]),
+                    models.CharField(
+                        max_length=64, validators=[mentoring_hub.zones.validate_time_zone]
+                    ),
                 ),
                 (
                     "where",
