@@ -6,9 +6,6 @@ among the signed-in member's own (404 otherwise, never a 403 that confirms it ex
 A form with errors is shown again on the page, next to its fields, and saves nothing.
 """
 
-import zoneinfo
-from datetime import UTC, datetime
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from events.validators import REPEATED_HOUR_CHOICES, REPEATED_HOUR_LABEL, wall_time
 from mentors import relationships
 from mentors.forms import EndForm, ServerLimits
 from mentors.models import (
@@ -92,6 +90,12 @@ class MeetingForm(QuietForm):
             "A meeting link, a phone number or a place. Only the two of you see it."
         ),
     )
+    repeated_hour = forms.ChoiceField(
+        label=REPEATED_HOUR_LABEL,
+        choices=REPEATED_HOUR_CHOICES,
+        required=False,
+        help_text=gettext_lazy("Only for a time in the hour that repeats when clocks go back."),
+    )
 
     def __init__(self, *args, zone, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,26 +106,9 @@ class MeetingForm(QuietForm):
         data = super().clean()
         if data.get("day") is None or data.get("time") is None:
             return data
-        zone = zoneinfo.ZoneInfo(self.zone)
-        local = datetime.combine(data["day"], data["time"])
-        starts = local.replace(tzinfo=zone)
-        words = {"time": data["time"].strftime("%H:%M"), "zone": self.zone}
-        if starts.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local:
-            raise forms.ValidationError(
-                _(
-                    "%(time)s does not exist on that day in %(zone)s (the clocks go "
-                    "forward): choose another time."
-                )
-                % words
-            )
-        if starts.utcoffset() != local.replace(tzinfo=zone, fold=1).utcoffset():
-            raise forms.ValidationError(
-                _(
-                    "%(time)s happens twice on that day in %(zone)s (the clocks go back): "
-                    "choose another time."
-                )
-                % words
-            )
+        # A skipped time is refused and a repeated one needs repeated_hour, with the
+        # message the session forms give.
+        starts = wall_time(data["day"], data["time"], self.zone, data.get("repeated_hour"))
         if starts <= timezone.now():
             raise forms.ValidationError(_("Choose a time in the future."))
         data["starts_at"] = starts

@@ -251,8 +251,18 @@ def test_a_cancelled_meeting_leaves_the_calendars_and_the_feed_changes(pair):
 @pytest.mark.parametrize(
     ("day", "clock", "message"),
     [
-        ("2027-03-14", "02:30", "02:30 does not exist on that day in America/New_York"),
-        ("2027-11-07", "01:30", "01:30 happens twice on that day in America/New_York"),
+        (
+            "2027-03-14",
+            "02:30",
+            "2:30 a.m. on March 14, 2027 does not exist in America/New_York: clocks skip "
+            "from 2 a.m. to 3 a.m.",
+        ),
+        (
+            "2027-11-07",
+            "01:30",
+            "1:30 a.m. on Nov. 7, 2027 happens twice in America/New_York, when clocks go "
+            "back: choose the first (1:30 a.m. EDT) or the second (1:30 a.m. EST)",
+        ),
         ("2027-01-10", "09:00", "Choose a time in the future."),
         ("2027-02-30", "09:00", "Enter a valid date."),
     ],
@@ -265,6 +275,28 @@ def test_impossible_meeting_times_are_refused(pair, day, clock, message):
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("repeated_hour", "instant"),
+    [
+        ("first", datetime(2027, 11, 7, 5, 30, tzinfo=UTC)),  # 1:30 EDT
+        ("second", datetime(2027, 11, 7, 6, 30, tzinfo=UTC)),  # 1:30 EST
+    ],
+)
+def test_a_meeting_in_the_repeated_hour_is_the_one_chosen(pair, repeated_hour, instant):
+    response = signed_in(pair.mentor).post(
+        f"{pair.get_absolute_url()}meetings",
+        {
+            "day": "2027-11-07",
+            "time": "01:30",
+            "minutes": "60",
+            "format": "video",
+            "repeated_hour": repeated_hour,
+        },
+    )
+    assert response.status_code == 302
+    assert Meeting.objects.get().starts_at == instant
 
 
 def test_check_ins_are_kept_for_the_pair(pair):
