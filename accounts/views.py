@@ -17,15 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts import personal_data
 from accounts.forms import DeleteAccountForm, EmailPreferencesForm
 from accounts.models import EmailKind, EmailOptOut
+from events.links import subscribe_urls
+from events.models import FeedToken, Registration
 from mentoring_hub.mail import read_unsubscribe_token
 
 
 @require_safe
 @login_required
 def dashboard(request):
-    from events.links import subscribe_urls
-    from events.models import FeedToken, Registration
-
     registrations = (
         request.user.registrations.exclude(status=Registration.Status.CANCELLED)
         .select_related("event", "event__host")
@@ -50,8 +49,6 @@ def dashboard(request):
 @login_required
 def regenerate_feed(request):
     """A new private feed address; calendars using the old one stop receiving it."""
-    from events.models import FeedToken
-
     FeedToken.for_user(request.user).regenerate()
     messages.success(
         request,

@@ -18,6 +18,7 @@ import uuid
 import zoneinfo
 from datetime import UTC, date, datetime, timedelta
 
+from dateutil.rrule import rrulestr
 from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -425,8 +426,6 @@ def parse_sessions(data, *, default_zone):
     occurrence's date); rules that would make more than MAX_OCCURRENCES sessions, or
     never end, are refused rather than cut short.
     """
-    from dateutil.rrule import rrulestr
-
     if len(data) > MAX_IMPORT_BYTES:
         raise CalendarError(_("The file is larger than 2 MB."))
     try:

@@ -7,6 +7,7 @@ traceback: the settings module raises ImproperlyConfigured naming the variable.
 import os
 import sys
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 EXIT_CONFIGURATION_ERROR = 2
@@ -14,8 +15,6 @@ EXIT_CONFIGURATION_ERROR = 2
 
 def load_settings_or_exit():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring_hub.settings")
-    from django.conf import settings
-
     try:
         settings.INSTALLED_APPS  # noqa: B018 -- the attribute access imports the settings
     except ImproperlyConfigured as exc:

@@ -42,6 +42,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from accounts.models import EmailOptOut
 from mentoring_hub.models import OutgoingEmail
 
 log = logging.getLogger(__name__)
@@ -86,8 +87,6 @@ def send(template, *, user=None, to=None, context=None, kind=None, attachments=(
 
 def opted_out(users, kind):
     """Ids of `users` who turned `kind` off, in one query (for build(..., opted_out=))."""
-    from accounts.models import EmailOptOut
-
     ids = [user.pk for user in users]
     return set(EmailOptOut.objects.filter(user__in=ids, kind=kind).values_list("user", flat=True))
 
@@ -95,8 +94,6 @@ def opted_out(users, kind):
 def build(template, *, user=None, to=None, context=None, kind=None, attachments=(), skip=None):
     """The message `send` would queue, or None when the person turned `kind` off.
     `skip`, the ids from opted_out(), saves a query per message when sending many."""
-    from accounts.models import EmailOptOut
-
     address = to or user.email
     context = {
         "site_name": settings.SITE_NAME,

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from mentoring_hub import mail
 from mentoring_hub.models import OutgoingEmail, PeriodicRun
@@ -69,8 +72,6 @@ def run_due(now=None):
 
 @periodic("clear_expired_sessions", every=timedelta(days=1))
 def clear_expired_sessions(now):
-    from django.contrib.sessions.models import Session
-
     Session.objects.filter(expire_date__lt=now).delete()
 
 
@@ -81,8 +82,6 @@ def prune_periodic_runs(now):
 
 @periodic("prune_task_results", every=timedelta(days=1))
 def prune_task_results(now):
-    from django_tasks_db.models import DBTaskResult
-
     finished = DBTaskResult.objects.filter(finished_at__lt=now - timedelta(days=14))
     finished.delete()
 
@@ -97,9 +96,6 @@ def requeue_stuck_tasks(now):
     """A task a killed worker left RUNNING is READY again once TASK_LEASE has passed since
     it started, and the next worker takes it. Every task is written to be safe to run
     twice (`deliver` claims each message; rounds check their generation and what exists)."""
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
     started_before = now - timedelta(seconds=settings.TASK_LEASE)
     stuck = DBTaskResult.objects.running().filter(started_at__lt=started_before)
     stuck.update(status=TaskResultStatus.READY, started_at=None)

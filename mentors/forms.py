@@ -14,6 +14,7 @@ from mentors.models import (
     Report,
     Topic,
 )
+from mentors.photos import PhotoError, process
 
 
 def no_silent_truncation(form):
@@ -149,8 +150,6 @@ class ProfileForm(forms.ModelForm):
         self.photo_files = None
 
     def clean_photo_upload(self):
-        from mentors.photos import PhotoError, process
-
         upload = self.cleaned_data.get("photo_upload")
         if upload:
             try:

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mentoring_hub.zones import validate_time_zone
 from mentors import sensitive
+from mentors.markup import render
+from mentors.matching import Weights
 
 MAX_CAPACITY = 10
 BIO_MAX = 2000
@@ -419,8 +421,6 @@ class MatchingSettings(models.Model):
         return cls.objects.get_or_create(pk=1)[0]
 
     def weights(self):
-        from mentors.matching import Weights
-
         return Weights(
             topics=float(self.topics),
             career_field=float(self.career_field),
@@ -1466,8 +1466,6 @@ class Guide(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        from mentors.markup import render
-
         self.html = render(self.body)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "html"}

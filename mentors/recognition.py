@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import ratelimit
+from accounts.models import EmailKind
 from events.views import current_campaign
 from mentoring_hub import cards, mail
 from mentors.forms import ServerLimits, no_silent_truncation
@@ -134,8 +135,6 @@ def thank(request):
         with transaction.atomic():
             note.save()
             if mentor is not None:
-                from accounts.models import EmailKind
-
                 mail.send(
                     "emails/thank_you",
                     user=mentor.user,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import EmailKind
 from mentoring_hub import mail
 from mentors import suggest
 from mentors.models import (
@@ -73,8 +74,6 @@ ESSENTIAL = {"accepted", "declined"}
 
 def notify(step, recipient, *, other, context=None):
     """Email one side of a relationship about a step (see emails/mentoring.txt)."""
-    from accounts.models import EmailKind
-
     mail.send(
         "emails/mentoring",
         user=recipient.user,

@@ -32,7 +32,9 @@ from mentors.models import (
     WaitingListEntry,
 )
 from mentors.sensitive import MIN_GROUP
+from mentors.suggest import suggestions as best_for
 from mentors.suggest import version as suggest_version
+from mentors.workspace import mine
 
 
 def own_profile(user):
@@ -70,8 +72,6 @@ def directory(request):
 @require_safe
 @login_required
 def suggestions(request):
-    from mentors.suggest import suggestions as best_for
-
     profile = (
         Profile.objects.prefetch_related("goals", "languages").filter(user=request.user).first()
     )
@@ -410,8 +410,6 @@ def answer(request, request_id, action):
 @require_POST
 @login_required
 def end_mentorship(request, pk):
-    from mentors.workspace import mine
-
     pair, me = mine(request, pk)
     form = EndForm(request.POST)
     if not form.is_valid():

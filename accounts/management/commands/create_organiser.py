@@ -1,4 +1,5 @@
 import getpass
+import sys
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -66,6 +67,4 @@ class Command(BaseCommand):
         return first
 
     def stdin_line(self):
-        import sys
-
         return sys.stdin.readline().rstrip("\n")
