@@ -12,10 +12,15 @@ class EventsConfig(AppConfig):
         from accounts.organisers import ORGANISER_PERMISSIONS
         from events import (
             cache,
+            notices,
             periodic,  # noqa: F401 -- registers notices, reminders, digests
         )
+        from events.models import session_changed
         from events.personal_data import export_events, release_places
 
+        session_changed.connect(
+            notices.on_session_changed, dispatch_uid="events.notices.on_session_changed"
+        )
         personal_data.EXPORTERS.append(export_events)
         personal_data.BEFORE_DELETE.append(release_places)
 

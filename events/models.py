@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -243,6 +244,10 @@ class EventQuerySet(models.QuerySet):
 # Changes registered people are told about (with join details); a new title or text
 # reaches their calendars but sends no email.
 NOTICE_FIELDS = ("starts_on", "starts_at", "ends_at", "time_tbd", "time_zone", "status")
+# Sent after a saved session's times or status changed (`loaded`: the values as
+# loaded) or its join details did (`loaded` is None). events.notices listens (connected
+# in EventsConfig.ready()): notices build on ics, which builds on these models.
+session_changed = Signal()
 
 
 def session_paths():
@@ -391,9 +396,7 @@ class Event(models.Model):
         if loaded is not None and any(
             name in loaded and loaded[name] != getattr(self, name) for name in NOTICE_FIELDS
         ):
-            from events import notices
-
-            notices.record(self, notices.previous_values(loaded))
+            session_changed.send(sender=Event, event=self, loaded=loaded)
         self._loaded = {name: getattr(self, name) for name in (*self.CALENDAR_FIELDS, "slug")}
         schedule_cache.bump()
 
@@ -486,9 +489,7 @@ class Event(models.Model):
             self.refresh_from_db(fields=["sequence"])
             self.sequence += 1
             self.save(update_fields=["sequence"])
-            from events import notices
-
-            notices.record(self)
+            session_changed.send(sender=Event, event=self, loaded=None)
 
     def join_details_visible_to(self, user, registered=None):
         """Whether `user` may see meeting links, IDs and passcodes for this session.

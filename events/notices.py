@@ -108,6 +108,11 @@ def record(event, previous=None, now=None):
     return notice
 
 
+def on_session_changed(sender, event, loaded, **kwargs):
+    """Receiver of events.models.session_changed: record the change notice."""
+    record(event, None if loaded is None else previous_values(loaded))
+
+
 def previous_values(loaded):
     """The time fields as they were loaded (Event._loaded), in snapshot form."""
     values = {}
