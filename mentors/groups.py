@@ -1,9 +1,11 @@
-"""Mentoring groups and accountability groups: joining, applications, the waiting
-list, meetings, and the pages for members and facilitators.
+"""Mentoring groups and accountability groups: forms and pages for members and
+facilitators, and group meetings.
 
-Places are decided with the group's row locked, as mentors' places are (see
-relationships.py): two people joining for the last place cannot both get it, and a
-member leaving promotes exactly one person from the waiting list. Applicants' answers
+Joining, applications and the waiting list are rules in relationships.py (so that a
+block or a deleted account can part people in groups without importing this module);
+places are decided there with the group's row locked, as mentors' places are: two
+people joining for the last place cannot both get it, and a member leaving promotes
+exactly one person from the waiting list. Applicants' answers
 are read by the facilitator only; the member list, meetings and where they happen are
 shown to members and the facilitator only.
 """
@@ -11,7 +13,6 @@ shown to members and the facilitator only.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from mentoring_hub import mail
+from mentors import relationships
 from mentors.forms import ServerLimits
 from mentors.models import (
     NOTE_MAX,
@@ -34,107 +35,6 @@ from mentors.relationships import NotAllowed
 from mentors.workspace import MeetingForm
 
 G = GroupMembership.Status
-
-
-# -- Rules -----------------------------------------------------------------------------------
-
-
-def notify(step, recipient, group, context=None):
-    mail.send(
-        "emails/group",
-        user=recipient.user,
-        context={
-            "step": step,
-            "recipient": recipient,
-            "group": group,
-            "group_url": mail.absolute_url(group.get_absolute_url()),
-            **(context or {}),
-        },
-    )
-
-
-def members_count(group):
-    return group.memberships.members().count()
-
-
-def join(group, profile, answer="", now=None):
-    """Join (open groups: a place, or the waiting list when full) or apply (groups
-    by application). Returns the membership."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        group = MentoringGroup.objects.select_for_update().get(pk=group.pk)
-        if profile.pk == group.facilitator_id:
-            raise NotAllowed(_("You facilitate this group."))
-        if not group.accepting:
-            raise NotAllowed(_("This group is not taking new members."))
-        if Block.objects.between(group.facilitator.user_id, profile.user_id).exists():
-            raise NotAllowed(_("You cannot join this group."))
-        current = group.memberships.filter(profile=profile).first()
-        if current and current.status in (G.MEMBER, G.WAITING, G.APPLIED):
-            return current
-        if group.sign_up == MentoringGroup.SignUp.APPLICATION:
-            if not answer.strip():
-                raise NotAllowed(_("Answer the facilitator's question to apply."))
-            status = G.APPLIED
-        elif members_count(group) < group.size_limit:
-            status = G.MEMBER
-        else:
-            status = G.WAITING
-        membership, _created = GroupMembership.objects.update_or_create(
-            group=group,
-            profile=profile,
-            defaults={"status": status, "answer": answer, "queued_at": now},
-        )
-        if status == G.APPLIED:
-            notify("applied", group.facilitator, group, {"applicant": profile})
-        else:
-            notify("joined" if status == G.MEMBER else "waiting", profile, group)
-    return membership
-
-
-def review(membership, facilitator, approve):
-    """The facilitator approves (a place, or the waiting list when full) or declines."""
-    with transaction.atomic():
-        group = MentoringGroup.objects.select_for_update().get(pk=membership.group_id)
-        if facilitator.pk != group.facilitator_id:
-            raise NotAllowed(_("Only the facilitator reviews applications."))
-        membership = GroupMembership.objects.select_for_update().get(pk=membership.pk)
-        if membership.status != G.APPLIED:
-            raise NotAllowed(_("This application was already answered."))
-        if not approve:
-            membership.status = G.DECLINED
-        elif members_count(group) < group.size_limit:
-            membership.status = G.MEMBER
-        else:
-            membership.status = G.WAITING
-        membership.save(update_fields=["status"])
-        notify(
-            {G.DECLINED: "declined", G.MEMBER: "joined", G.WAITING: "waiting"}[membership.status],
-            membership.profile,
-            group,
-        )
-    return membership
-
-
-def leave(group, profile):
-    """Leave a group or its waiting list; a freed place goes to the first waiting."""
-    with transaction.atomic():
-        group = MentoringGroup.objects.select_for_update().get(pk=group.pk)
-        membership = group.memberships.current().filter(profile=profile).first()
-        if membership is None:
-            raise NotAllowed(_("You are not in this group."))
-        was_member = membership.status == G.MEMBER
-        membership.status = G.LEFT
-        membership.save(update_fields=["status"])
-        promoted = None
-        if was_member and members_count(group) < group.size_limit:
-            promoted = group.memberships.filter(status=G.WAITING).order_by("queued_at", "pk")
-            promoted = promoted.select_related("profile__user").first()
-            if promoted is not None:
-                promoted.status = G.MEMBER
-                promoted.save(update_fields=["status"])
-                notify("promoted", promoted.profile, group)
-    return promoted
 
 
 # -- Forms ---------------------------------------------------------------------------------
@@ -287,7 +187,7 @@ def join_group(request, pk):
     if not form.is_valid():
         return group_page(request, group, profile, status=400, apply_form=form)
     try:
-        membership = join(group, profile, form.cleaned_data["answer"])
+        membership = relationships.join_group(group, profile, form.cleaned_data["answer"])
     except NotAllowed as error:
         messages.error(request, str(error))
     else:
@@ -307,7 +207,7 @@ def join_group(request, pk):
 def leave_group(request, pk):
     group, profile = _group_for(request, pk)
     try:
-        leave(group, profile)
+        relationships.leave_group(group, profile)
     except NotAllowed as error:
         messages.error(request, str(error))
     else:
@@ -323,7 +223,7 @@ def review_application(request, pk, membership_id, decision):
         raise Http404
     membership = get_object_or_404(GroupMembership, pk=membership_id, group=group)
     try:
-        review(membership, profile, decision == "approve")
+        relationships.review_application(membership, profile, decision == "approve")
     except NotAllowed as error:
         messages.error(request, str(error))
     else:
@@ -353,7 +253,7 @@ def schedule_group_meeting(request, pk):
     # A block ends the membership (parted_by_block); this also holds for older rows.
     members = members.exclude(Block.involving("profile__user", group.facilitator.user_id))
     for member in members:
-        notify("meeting", member.profile, group, {"meeting": meeting})
+        relationships.notify_group("meeting", member.profile, group, {"meeting": meeting})
     messages.success(request, _("Meeting scheduled. It is in every member's calendar feed."))
     return redirect(group)
 
@@ -370,16 +270,3 @@ def group_meetings_of(user, since):
         .exclude(Block.involving("group__facilitator__user", user.pk))
         .distinct()
     )
-
-
-def parted_by_block(a, b):
-    """After a block between profiles `a` and `b`: whichever is in, waiting for or
-    applying to a group the other facilitates leaves it, without a word to them (a
-    freed place goes to the first person waiting, as when anyone leaves)."""
-    memberships = (
-        GroupMembership.objects.current()
-        .filter(Q(group__facilitator=a, profile=b) | Q(group__facilitator=b, profile=a))
-        .select_related("group", "profile")
-    )
-    for membership in memberships:
-        leave(membership.group, membership.profile)

@@ -1,4 +1,4 @@
-"""Mentoring relationships: requests, mentorships, waiting lists.
+"""Mentoring relationships: requests, mentorships, waiting lists, group memberships.
 
 Every step that gives or frees a mentor's place runs with that mentor's profile row
 locked (`select_for_update`), so two acceptances racing for the last place cannot both
@@ -26,7 +26,9 @@ from mentors.models import (
     Block,
     CloseOut,
     FitAnswer,
+    GroupMembership,
     Meeting,
+    MentoringGroup,
     Mentorship,
     MentorshipRequest,
     Message,
@@ -36,6 +38,7 @@ from mentors.models import (
 )
 
 R = MentorshipRequest.Status
+G = GroupMembership.Status
 M = Mentorship.Status
 MAX_OPEN_REQUESTS = 3  # a mentee's unanswered requests at any one time
 
@@ -291,8 +294,6 @@ def offer_freed_place(mentor, now):
 def blocked_now(blocker_profile, blocked_profile, now=None):
     """After a block: close open requests between the two, end their mentorship (its
     meetings to come are cancelled) and part them in groups one of them facilitates."""
-    from mentors import groups
-
     now = now or timezone.now()
     pair = Q(mentee=blocker_profile, mentor=blocked_profile) | Q(
         mentee=blocked_profile, mentor=blocker_profile
@@ -301,7 +302,7 @@ def blocked_now(blocker_profile, blocked_profile, now=None):
     WaitingListEntry.objects.filter(pair).delete()
     for mentorship in Mentorship.objects.active().filter(pair):
         end(mentorship, blocker_profile, Mentorship.EndReason.BLOCKED, now)
-    groups.parted_by_block(blocker_profile, blocked_profile)
+    parted_by_block(blocker_profile, blocked_profile)
 
 
 def publish_round(round):
@@ -487,8 +488,6 @@ def leaving(user):
     """Before an account is deleted: end its mentorships (the other side is told and
     the mentor's place offered on), close its open requests, and leave its groups (a
     freed place goes to the first person waiting)."""
-    from mentors import groups
-
     profile = Profile.objects.filter(user=user).first()
     if profile is None:
         return
@@ -498,4 +497,118 @@ def leaving(user):
         status=R.WITHDRAWN, responded_at=timezone.now()
     )
     for membership in profile.group_memberships.members().select_related("group"):
-        groups.leave(membership.group, profile)
+        leave_group(membership.group, profile)
+
+
+# -- Groups -----------------------------------------------------------------------------------
+
+
+def notify_group(step, recipient, group, context=None):
+    mail.send(
+        "emails/group",
+        user=recipient.user,
+        context={
+            "step": step,
+            "recipient": recipient,
+            "group": group,
+            "group_url": mail.absolute_url(group.get_absolute_url()),
+            **(context or {}),
+        },
+    )
+
+
+def members_count(group):
+    return group.memberships.members().count()
+
+
+def join_group(group, profile, answer="", now=None):
+    """Join (open groups: a place, or the waiting list when full) or apply (groups
+    by application). Returns the membership."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        group = MentoringGroup.objects.select_for_update().get(pk=group.pk)
+        if profile.pk == group.facilitator_id:
+            raise NotAllowed(_("You facilitate this group."))
+        if not group.accepting:
+            raise NotAllowed(_("This group is not taking new members."))
+        if Block.objects.between(group.facilitator.user_id, profile.user_id).exists():
+            raise NotAllowed(_("You cannot join this group."))
+        current = group.memberships.filter(profile=profile).first()
+        if current and current.status in (G.MEMBER, G.WAITING, G.APPLIED):
+            return current
+        if group.sign_up == MentoringGroup.SignUp.APPLICATION:
+            if not answer.strip():
+                raise NotAllowed(_("Answer the facilitator's question to apply."))
+            status = G.APPLIED
+        elif members_count(group) < group.size_limit:
+            status = G.MEMBER
+        else:
+            status = G.WAITING
+        membership, _created = GroupMembership.objects.update_or_create(
+            group=group,
+            profile=profile,
+            defaults={"status": status, "answer": answer, "queued_at": now},
+        )
+        if status == G.APPLIED:
+            notify_group("applied", group.facilitator, group, {"applicant": profile})
+        else:
+            notify_group("joined" if status == G.MEMBER else "waiting", profile, group)
+    return membership
+
+
+def review_application(membership, facilitator, approve):
+    """The facilitator approves (a place, or the waiting list when full) or declines."""
+    with transaction.atomic():
+        group = MentoringGroup.objects.select_for_update().get(pk=membership.group_id)
+        if facilitator.pk != group.facilitator_id:
+            raise NotAllowed(_("Only the facilitator reviews applications."))
+        membership = GroupMembership.objects.select_for_update().get(pk=membership.pk)
+        if membership.status != G.APPLIED:
+            raise NotAllowed(_("This application was already answered."))
+        if not approve:
+            membership.status = G.DECLINED
+        elif members_count(group) < group.size_limit:
+            membership.status = G.MEMBER
+        else:
+            membership.status = G.WAITING
+        membership.save(update_fields=["status"])
+        notify_group(
+            {G.DECLINED: "declined", G.MEMBER: "joined", G.WAITING: "waiting"}[membership.status],
+            membership.profile,
+            group,
+        )
+    return membership
+
+
+def leave_group(group, profile):
+    """Leave a group or its waiting list; a freed place goes to the first waiting."""
+    with transaction.atomic():
+        group = MentoringGroup.objects.select_for_update().get(pk=group.pk)
+        membership = group.memberships.current().filter(profile=profile).first()
+        if membership is None:
+            raise NotAllowed(_("You are not in this group."))
+        was_member = membership.status == G.MEMBER
+        membership.status = G.LEFT
+        membership.save(update_fields=["status"])
+        promoted = None
+        if was_member and members_count(group) < group.size_limit:
+            promoted = group.memberships.filter(status=G.WAITING).order_by("queued_at", "pk")
+            promoted = promoted.select_related("profile__user").first()
+            if promoted is not None:
+                promoted.status = G.MEMBER
+                promoted.save(update_fields=["status"])
+                notify_group("promoted", promoted.profile, group)
+    return promoted
+
+
+def parted_by_block(a, b):
+    """After a block between profiles `a` and `b`: whichever is in, waiting for or
+    applying to a group the other facilitates leaves it, without a word to them (a
+    freed place goes to the first person waiting, as when anyone leaves)."""
+    memberships = (
+        GroupMembership.objects.current()
+        .filter(Q(group__facilitator=a, profile=b) | Q(group__facilitator=b, profile=a))
+        .select_related("group", "profile")
+    )
+    for membership in memberships:
+        leave_group(membership.group, membership.profile)

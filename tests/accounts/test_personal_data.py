@@ -150,7 +150,7 @@ def test_organisers_see_former_member_on_a_deleted_reporters_report(organiser_cl
 def test_leaving_ends_mentorships_with_notice_and_frees_group_places(client, deliver):
     from django.core import mail
 
-    from mentors import groups, relationships
+    from mentors import relationships
     from mentors.models import GroupMembership, MentoringGroup, Mentorship
 
     mentor = make_profile(display_name="Leaving Lee", capacity=2)
@@ -160,10 +160,10 @@ def test_leaving_ends_mentorships_with_notice_and_frees_group_places(client, del
     group = MentoringGroup.objects.create(
         kind="peer", name="Circle", description="x", facilitator=mentee, size_limit=2
     )
-    groups.join(group, mentor)
-    groups.join(group, make_profile(role=Profile.Role.MENTEE, display_name="Filler"))
+    relationships.join_group(group, mentor)
+    relationships.join_group(group, make_profile(role=Profile.Role.MENTEE, display_name="Filler"))
     waiting = make_profile(role=Profile.Role.MENTEE, display_name="Waiting Wyn")
-    groups.join(group, waiting)
+    relationships.join_group(group, waiting)
     mail.outbox.clear()
     sign_in(client, mentor.user)
     with deliver():
@@ -177,7 +177,7 @@ def test_leaving_ends_mentorships_with_notice_and_frees_group_places(client, del
 
 
 def test_the_download_holds_my_mentoring_but_not_what_the_other_side_wrote(client):
-    from mentors import groups, relationships
+    from mentors import relationships
     from mentors.models import MentoringGroup
 
     mentor = make_profile(display_name="Max", capacity=2)
@@ -193,7 +193,7 @@ def test_the_download_holds_my_mentoring_but_not_what_the_other_side_wrote(clien
         sign_up="apply",
         question="Why?",
     )
-    groups.join(group, me, "MY-ANSWER")
+    relationships.join_group(group, me, "MY-ANSWER")
     sign_in(client, me.user)
     data = json.loads(client.get("/me/data.json").content)
     text = json.dumps(data)

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from mentors import groups, relationships
+from mentors import relationships
 from mentors.models import (
     Block,
     CheckIn,
@@ -60,7 +60,7 @@ def owned():
         sign_up="apply",
         question="Why?",
     )
-    application = groups.join(group, make_profile(role=Profile.Role.MENTEE), SECRET)
+    application = relationships.join_group(group, make_profile(role=Profile.Role.MENTEE), SECRET)
     GroupMeeting.objects.create(
         group=group, starts_at=timezone.now() + timedelta(days=3), time_zone="UTC", where=SECRET
     )
