@@ -8,19 +8,6 @@ def delete_photo_files(sender, instance, **kwargs):
     instance.delete_photo_files()
 
 
-def matrix_changed(**kwargs):
-    from mentors import suggest
-
-    suggest.bump()
-
-
-def account_changed(instance, update_fields=None, **kwargs):
-    """A deactivated or reactivated account leaves or rejoins the directory; a sign-in
-    (which saves last_login only) changes nothing there."""
-    if update_fields is None or "is_active" in update_fields:
-        matrix_changed()
-
-
 class MentorsConfig(AppConfig):
     name = "mentors"
     verbose_name = _("Mentors")
@@ -28,6 +15,7 @@ class MentorsConfig(AppConfig):
     def ready(self):
         from accounts.organisers import ORGANISER_PERMISSIONS
         from accounts.personal_data import BEFORE_DELETE, EXPORTERS
+        from mentors import suggest
         from mentors.export import export_mentoring
         from mentors.relationships import leaving as relationships_leaving
 
@@ -72,22 +60,27 @@ class MentorsConfig(AppConfig):
         for model in models:
             for signal in (post_save, post_delete):
                 signal.connect(
-                    matrix_changed,
+                    suggest.matrix_changed,
                     sender=f"mentors.{model}",
                     weak=False,
                     dispatch_uid=f"mentors.matrix.{signal is post_save}.{model}",
                 )
         post_save.connect(
-            account_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="mentors.accounts"
+            suggest.account_changed,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="mentors.accounts",
         )
         from mentors.models import Profile
 
         for through in (Profile.expertise.through, Profile.languages.through):
             m2m_changed.connect(
-                matrix_changed, sender=through, weak=False, dispatch_uid=f"mentors.matrix.{through}"
+                suggest.matrix_changed,
+                sender=through,
+                weak=False,
+                dispatch_uid=f"mentors.matrix.{through}",
             )
         # Importing periodic registers the periodic jobs.
-        from mentors import periodic, relationships, rounds, suggest  # noqa: F401
+        from mentors import periodic, relationships, rounds  # noqa: F401
 
         # Mentorships take mentors' places; mentees with a mentor sit out bulk rounds;
         # a published round's pairs become mentorships.

@@ -30,6 +30,18 @@ def bump():
     transaction.on_commit(lambda: cache.set(VERSION_KEY, new_version(), None))
 
 
+def matrix_changed(**kwargs):
+    """Receiver (see MentorsConfig.ready()): a saved or deleted row can change suggestions."""
+    bump()
+
+
+def account_changed(instance, update_fields=None, **kwargs):
+    """A deactivated or reactivated account leaves or rejoins the directory; a sign-in
+    (which saves last_login only) changes nothing there."""
+    if update_fields is None or "is_active" in update_fields:
+        matrix_changed()
+
+
 def version():
     """The mentors' version stamp: suggestion arrays and the directory's stored public
     pages are only ever used under the stamp they were built with."""
