@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "accounts",
     "events",
     "mentors",
+    "mentoring",
+    "community",
 ]
 
 MIDDLEWARE = [

@@ -12,12 +12,12 @@ from django.views import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from community.models import Guide, Story
 from events.cache import public_page
 from events.listing import rows
 from events.models import Event
 from events.views import current_campaign
 from mentoring_hub.redis_cache import cache_health
-from mentors.models import Guide, Story
 
 
 @require_safe

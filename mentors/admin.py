@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -11,35 +11,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from events import cache as schedule_cache
 from mentoring_hub.admin import ModelAdmin, ReadOnlyAdmin
 from mentors import rounds, sensitive, suggest
 from mentors.forms import CONTACT_FIELDS, ProfileForm
-from mentors.groups import PeerGroupForm
 from mentors.models import (
     CareerField,
-    CloseOut,
-    FitAnswer,
-    GroupMembership,
-    Guide,
     Language,
     MatchingRound,
     MatchingSettings,
-    MentoringGroup,
-    MentorOfTheMonth,
-    Mentorship,
-    MentorshipRequest,
-    Nomination,
     Organisation,
     Profile,
     Report,
     RoundPair,
     RoundRule,
     SensitiveAttribute,
-    Story,
-    ThankYou,
     Topic,
-    WaitingListEntry,
 )
 
 
@@ -466,264 +452,3 @@ class RoundPairAdmin(ReadOnlyAdmin):
     def drop_pairs(self, request, queryset):
         touched = self._adjust(request, queryset, RoundRule.Kind.DROP)
         self.message_user(request, _("Dropped; recomputing %d round(s).") % len(touched))
-
-
-class StatesOnlyAdmin(ReadOnlyAdmin):
-    """Relationships as organisers see them: who, when and in what state, never what
-    the people wrote to each other (messages and notes are not fields here)."""
-
-    list_select_related = ["mentor", "mentee"]
-    search_fields = ["mentor__display_name", "mentee__display_name"]
-
-
-@admin.register(MentorshipRequest)
-class MentorshipRequestAdmin(StatesOnlyAdmin):
-    list_display = ["mentee", "mentor", "status", "created_at", "responded_at"]
-    list_filter = ["status"]
-    fields = ["mentee", "mentor", "status", "created_at", "expires_at", "responded_at"]
-    date_hierarchy = "created_at"
-
-
-@admin.register(Mentorship)
-class MentorshipAdmin(StatesOnlyAdmin):
-    change_list_template = "admin/mentors/mentorship/change_list.html"
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.outcomes_view)
-        return [path("outcomes/", view, name="mentors_mentorship_outcomes"), *super().get_urls()]
-
-    def outcomes_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("How mentorships went: totals only"),
-            "opts": self.model._meta,
-            **outcomes(),
-        }
-        return TemplateResponse(request, "admin/mentors/mentorship/outcomes.html", context)
-
-    list_display = ["mentor", "mentee", "status", "origin", "started_at", "ended_at", "end_reason"]
-    list_filter = ["status", "origin", "end_reason"]
-    fields = [
-        "mentor",
-        "mentee",
-        "status",
-        "origin",
-        "round",
-        "started_at",
-        "ended_at",
-        "end_reason",
-    ]
-    date_hierarchy = "started_at"
-
-
-@admin.register(WaitingListEntry)
-class WaitingListEntryAdmin(StatesOnlyAdmin):
-    list_display = ["mentee", "mentor", "created_at", "told_at"]
-    fields = ["mentee", "mentor", "created_at", "told_at"]
-
-
-def outcomes():
-    """Totals organisers may see: states, reasons for ending, fit answers and close-out
-    feedback, the feedback only once at least MIN_GROUP people gave it."""
-    states = dict(
-        Mentorship.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
-    reasons = Mentorship.objects.filter(status=Mentorship.Status.ENDED)
-    reasons = dict(reasons.values_list("end_reason").annotate(n=Count("pk")))
-    fit = dict(FitAnswer.objects.values_list("good_fit").annotate(n=Count("pk")))
-    feedback = CloseOut.objects.aggregate(
-        n=Count("pk"),
-        mean=Avg("rating"),
-        recommend=Count("pk", filter=Q(would_recommend=True)),
-        **{f"rating_{n}": Count("pk", filter=Q(rating=n)) for n in range(1, 6)},
-        **{f"goals_{v}": Count("pk", filter=Q(goals_met=v)) for v in CloseOut.GoalsMet.values},
-    )
-    enough = feedback["n"] >= sensitive.MIN_GROUP
-    return {
-        "states": [(label, states.get(value, 0)) for value, label in Mentorship.Status.choices],
-        "reasons": [
-            (label, reasons.get(value, 0)) for value, label in Mentorship.EndReason.choices
-        ],
-        "fit": {"yes": fit.get(True, 0), "no": fit.get(False, 0)},
-        "feedback_count": feedback["n"],
-        "min_group": sensitive.MIN_GROUP,
-        "feedback": {
-            "mean": round(feedback["mean"], 1),
-            "recommend": round(100 * feedback["recommend"] / feedback["n"]),
-            "ratings": [(n, feedback[f"rating_{n}"]) for n in range(1, 6)],
-            "goals": [
-                (label, feedback[f"goals_{value}"]) for value, label in CloseOut.GoalsMet.choices
-            ],
-        }
-        if enough
-        else None,
-    }
-
-
-class GroupMembershipInline(admin.TabularInline):
-    """Who is in the group and in what state; applicants' answers are not shown."""
-
-    model = GroupMembership
-    fields = ["profile", "status", "queued_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(MentoringGroup)
-class MentoringGroupAdmin(ModelAdmin):
-    """Organisers run facilitated mentoring groups; members start accountability
-    groups on the site (organisers can edit or close those too)."""
-
-    list_display = ["name", "kind", "facilitator", "size_limit", "member_count", "accepting"]
-    list_filter = ["kind", "accepting", "online", "sign_up"]
-    search_fields = ["name", "facilitator__display_name"]
-    autocomplete_fields = ["facilitator", "topic"]
-    list_select_related = ["facilitator"]
-    inlines = [GroupMembershipInline]
-    fields = ["kind", "facilitator", *PeerGroupForm.Meta.fields, "accepting"]
-
-    def get_queryset(self, request):
-        members = Count("memberships", filter=Q(memberships__status="member"))
-        return super().get_queryset(request).annotate(n_members=members)
-
-    @admin.display(description=_("members"), ordering="n_members")
-    def member_count(self, obj):
-        return obj.n_members
-
-
-@admin.register(GroupMembership)
-class GroupMembershipAdmin(StatesOnlyAdmin):
-    list_display = ["profile", "group", "status", "queued_at"]
-    list_filter = ["status"]
-    list_select_related = ["profile", "group"]
-    search_fields = ["profile__display_name", "group__name"]
-    fields = ["profile", "group", "status", "queued_at"]
-
-
-class ModerationAdmin(ModelAdmin):
-    """Approve or reject what members offered for public pages."""
-
-    actions = ["approve", "reject"]
-    list_filter = ["status"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def _review(self, request, queryset, status):
-        count = queryset.exclude(status="private").update(
-            status=status, reviewed_by=request.user, reviewed_at=timezone.now()
-        )
-        schedule_cache.bump()  # stories show on cached public pages
-        self.message_user(request, ngettext("%d item.", "%d items.", count) % count)
-
-    @admin.action(description=_("Approve: show publicly"), permissions=["change"])
-    def approve(self, request, queryset):
-        self._review(request, queryset, "approved")
-
-    @admin.action(description=_("Reject: do not show"), permissions=["change"])
-    def reject(self, request, queryset):
-        self._review(request, queryset, "rejected")
-
-
-@admin.register(ThankYou)
-class ThankYouAdmin(ModerationAdmin):
-    """Only notes offered for the wall: a private note is for its mentor alone."""
-
-    list_display = ["created_at", "author_name", "mentor_shown", "status"]
-    fields = ["author_name", "mentor_shown", "message", "status", "reviewed_by", "reviewed_at"]
-    readonly_fields = ["author_name", "mentor_shown", "message", "reviewed_by", "reviewed_at"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).exclude(status="private").select_related("mentor")
-
-    @admin.display(description=_("to"))
-    def mentor_shown(self, obj):
-        return obj.mentor.display_name if obj.mentor_id else obj.mentor_name
-
-
-@admin.register(Story)
-class StoryAdmin(ModerationAdmin):
-    list_display = ["title", "kind", "author_name", "campaign", "status", "created_at"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        schedule_cache.bump()  # approved stories show on the cached home page
-
-    list_filter = ["status", "kind", "campaign"]
-    fields = ["kind", "title", "body", "author_name", "campaign", "status"]
-    readonly_fields = ["author_name"]
-    search_fields = ["title", "body"]
-
-
-@admin.register(Nomination)
-class NominationAdmin(ModelAdmin):
-    list_display = ["mentor", "month", "shortlisted", "nominator_name", "created_at"]
-    list_filter = ["month", "shortlisted"]
-    list_select_related = ["mentor", "nominator"]
-    fields = ["mentor", "month", "reason", "shortlisted"]
-    readonly_fields = ["mentor", "month", "reason"]
-    actions = ["shortlist", "choose"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description=_("nominated by"))
-    def nominator_name(self, obj):
-        return obj.nominator.email if obj.nominator else _("former member")
-
-    @admin.action(description=_("Shortlist"), permissions=["change"])
-    def shortlist(self, request, queryset):
-        count = queryset.update(shortlisted=True)
-        self.message_user(request, ngettext("%d shortlisted.", "%d shortlisted.", count) % count)
-
-    @admin.action(description=_("Choose as Mentor of the Month"), permissions=["change"])
-    def choose(self, request, queryset):
-        picks = list(queryset.select_related("mentor__user"))
-        if len({n.month for n in picks}) != len(picks) or len(picks) != 1:
-            self.message_user(request, _("Choose exactly one nomination."), messages.ERROR)
-            return
-        [nomination] = picks
-        award = MentorOfTheMonth(
-            month=nomination.month,
-            mentor=nomination.mentor,
-            citation=nomination.reason,
-            chosen_by=request.user,
-        )
-        try:
-            award.full_clean()
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return
-        award.save()
-        self.message_user(
-            request,
-            _("%(name)s is Mentor of the Month for %(month)s.")
-            % {"name": nomination.mentor.display_name, "month": nomination.month.strftime("%B %Y")},
-            messages.SUCCESS,
-        )
-
-
-@admin.register(MentorOfTheMonth)
-class MentorOfTheMonthAdmin(ModelAdmin):
-    list_display = ["month", "mentor", "chosen_by"]
-    autocomplete_fields = ["mentor"]
-    fields = ["month", "mentor", "citation"]
-
-    def save_model(self, request, obj, form, change):
-        obj.chosen_by = obj.chosen_by or request.user
-        super().save_model(request, obj, form, change)
-
-
-@admin.register(Guide)
-class GuideAdmin(ModelAdmin):
-    list_display = ["title", "slug", "published", "position", "updated_at"]
-    list_editable = ["published", "position"]
-    prepopulated_fields = {"slug": ["title"]}
-    fields = ["title", "slug", "summary", "body", "published", "position"]

@@ -2,38 +2,14 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from mentoring_hub.forms import no_silent_truncation
 from mentoring_hub.zones import time_zone_choices, zone_names
 from mentors import sensitive
-from mentors.models import (
-    NOTE_MAX,
-    CareerField,
-    Language,
-    Mentorship,
-    Organisation,
-    Profile,
-    Report,
-    Topic,
-)
+from mentors.models import CareerField, Language, Organisation, Profile, Report, Topic
 from mentors.photos import PhotoError, process
-
-
-def no_silent_truncation(form):
-    """Browsers cut pasted text at `maxlength` without a word; we check length on the
-    server instead and say by how much it is over."""
-    for field in form.fields.values():
-        field.widget.attrs.pop("maxlength", None)
-
 
 # Shown only to the member's mentors and mentees; never in the admin.
 CONTACT_FIELDS = ["share_email", "phone", "contact_note"]
-
-
-class ServerLimits:
-    """Form mixin: length limits are checked on the server, with a message."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        no_silent_truncation(self)
 
 
 class OnboardingForm(forms.ModelForm):
@@ -252,41 +228,3 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         no_silent_truncation(self)
-
-
-class AskForm(ServerLimits, forms.Form):
-    message = forms.CharField(
-        label=_("Your message"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=NOTE_MAX,
-        help_text=_("Say what you hope to work on together, and how often you would like to meet."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        no_silent_truncation(self)
-
-
-class AnswerForm(ServerLimits, forms.Form):
-    note = forms.CharField(
-        label=_("A note for them (optional)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=NOTE_MAX,
-        required=False,
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        no_silent_truncation(self)
-
-
-class EndForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=_("Why are you ending it?"),
-        choices=[
-            (value, label)
-            for value, label in Mentorship.EndReason.choices
-            if value != Mentorship.EndReason.BLOCKED
-        ],
-        widget=forms.RadioSelect,
-    )

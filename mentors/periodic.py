@@ -5,7 +5,6 @@ from datetime import timedelta
 from mentoring_hub.periodic import periodic
 from mentors import suggest
 from mentors.models import Profile, current_utc_offset
-from mentors.relationships import expire_requests
 
 
 @periodic("refresh_utc_offsets", every=timedelta(hours=6))
@@ -22,9 +21,3 @@ def refresh_utc_offsets(now):
     if changed:
         suggest.bump()
     return changed
-
-
-@periodic("expire_mentoring_requests", every=timedelta(hours=1))
-def expire_mentoring_requests(now):
-    """Close requests nobody answered in time; the mentee hears by email."""
-    return expire_requests(now)

@@ -1,75 +1,20 @@
+"""Mentors' pages: the directory, suggestions, profiles, safety (report, block).
+
+Their URL names form the `mentors` namespace together with those of `mentoring` and
+`community`, which began in this app (mentoring_hub/urls.py puts them together), so
+every name templates and emails use stayed as it was when those apps split off.
+"""
+
 from django.urls import path
 
-from mentors import groups, recognition, views, workspace
+from mentors import views
 
-app_name = "mentors"
 urlpatterns = [
     path("mentors/", views.directory, name="directory"),
     path("mentors/suggestions/", views.suggestions, name="suggestions"),
     path("mentors/<int:pk>/", views.profile, name="profile"),
     path("mentors/<int:pk>/report", views.report, name="report"),
     path("mentors/<int:pk>/block", views.block, name="block"),
-    path("mentors/<int:pk>/ask", views.ask, name="ask"),
-    path("mentors/<int:pk>/wait", views.wait, name="wait"),
-    path("groups/", groups.group_list, name="groups"),
-    path("groups/new/", groups.start_group, name="start_group"),
-    path("groups/<int:pk>/", groups.group_detail, name="group"),
-    path("groups/<int:pk>/edit", groups.edit_group, name="edit_group"),
-    path("groups/<int:pk>/join", groups.join_group, name="join_group"),
-    path("groups/<int:pk>/leave", groups.leave_group, name="leave_group"),
-    path("groups/<int:pk>/meetings", groups.schedule_group_meeting, name="group_meeting"),
-    path(
-        "groups/<int:pk>/applications/<int:membership_id>/<slug:decision>",
-        groups.review_application,
-        name="review_application",
-    ),
-    path("thanks/", recognition.thanks_wall, name="thanks"),
-    path("thanks/new/", recognition.thank, name="thank"),
-    path("stories/new/", recognition.share_story, name="share_story"),
-    path("stories/<int:pk>/", recognition.story, name="story"),
-    path("stories/<int:pk>/card.png", recognition.story_card, name="story_card"),
-    path("mentor-of-the-month/", recognition.mentor_of_the_month, name="mentor_of_the_month"),
-    path(
-        "mentor-of-the-month/<int:year>/<int:month>/",
-        recognition.mentor_of_the_month_detail,
-        name="mentor_of_the_month_detail",
-    ),
-    path(
-        "mentor-of-the-month/<int:year>/<int:month>/card.png",
-        recognition.mentor_of_the_month_card,
-        name="mentor_of_the_month_card",
-    ),
-    path("mentors/<int:pk>/nominate", recognition.nominate, name="nominate"),
-    path("guides/", recognition.guides, name="guides"),
-    path("guides/<slug:slug>/", recognition.guide, name="guide"),
-    path("me/mentoring/", views.mentoring, name="mentoring"),
-    path("me/mentoring/next-round", views.wait_for_round, name="wait_for_round"),
-    path(
-        "me/mentoring/waiting/<int:entry_id>/leave",
-        views.leave_waiting_list,
-        name="leave_waiting_list",
-    ),
-    path("me/mentoring/requests/<int:request_id>/<slug:action>", views.answer, name="answer"),
-    path("me/mentoring/<int:pk>/", workspace.mentorship, name="mentorship"),
-    path("me/mentoring/<int:pk>/message", workspace.send_message, name="send_message"),
-    path("me/mentoring/<int:pk>/agreement", workspace.save_agreement, name="save_agreement"),
-    path(
-        "me/mentoring/<int:pk>/agreement/confirm",
-        workspace.confirm_agreement,
-        name="confirm_agreement",
-    ),
-    path("me/mentoring/<int:pk>/goals", workspace.add_goal, name="add_goal"),
-    path("me/mentoring/<int:pk>/goals/<int:goal_id>", workspace.update_goal, name="update_goal"),
-    path("me/mentoring/<int:pk>/meetings", workspace.schedule_meeting, name="schedule_meeting"),
-    path(
-        "me/mentoring/<int:pk>/meetings/<int:meeting_id>/cancel",
-        workspace.cancel_meeting,
-        name="cancel_meeting",
-    ),
-    path("me/mentoring/<int:pk>/checkins", workspace.add_checkin, name="add_checkin"),
-    path("me/mentoring/<int:pk>/fit", workspace.answer_fit, name="answer_fit"),
-    path("me/mentoring/<int:pk>/feedback", workspace.close_out, name="close_out"),
-    path("me/mentoring/<int:pk>/end", views.end_mentorship, name="end_mentorship"),
     path("me/welcome/", views.onboarding, name="onboarding"),
     path("me/profile/", views.edit_profile, name="edit_profile"),
     path("me/profile/sensitive/", views.edit_sensitive, name="edit_sensitive"),

@@ -96,7 +96,7 @@ and every member plays both mentor and mentee.""",
 
 
 def add_guides(apps, schema_editor):
-    from mentors.markup import render
+    from mentoring_hub.markup import render
 
     Guide = apps.get_model("mentors", "Guide")
     for position, (slug, title, summary, body) in enumerate(GUIDES):

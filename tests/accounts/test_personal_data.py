@@ -150,8 +150,8 @@ def test_organisers_see_former_member_on_a_deleted_reporters_report(organiser_cl
 def test_leaving_ends_mentorships_with_notice_and_frees_group_places(client, deliver):
     from django.core import mail
 
-    from mentors import relationships
-    from mentors.models import GroupMembership, MentoringGroup, Mentorship
+    from mentoring import relationships
+    from mentoring.models import GroupMembership, MentoringGroup, Mentorship
 
     mentor = make_profile(display_name="Leaving Lee", capacity=2)
     mentee = make_profile(role=Profile.Role.MENTEE, display_name="Staying Sue")
@@ -177,8 +177,8 @@ def test_leaving_ends_mentorships_with_notice_and_frees_group_places(client, del
 
 
 def test_the_download_holds_my_mentoring_but_not_what_the_other_side_wrote(client):
-    from mentors import relationships
-    from mentors.models import MentoringGroup
+    from mentoring import relationships
+    from mentoring.models import MentoringGroup
 
     mentor = make_profile(display_name="Max", capacity=2)
     me = make_profile(role=Profile.Role.MENTEE, display_name="Me", phone="+44 20 0000")

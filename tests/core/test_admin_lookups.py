@@ -11,14 +11,14 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import FieldDoesNotExist
 from django.test import RequestFactory
 
+from mentoring.models import GroupMembership, MentoringGroup, MentorshipRequest
 from mentoring_hub.admin import ModelAdmin
-from mentors.models import GroupMembership, MentoringGroup, MentorshipRequest
 from tests.factories import make_member, make_profile
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "plum-tangerine"
-OUR_APPS = {"accounts", "events", "mentors", "mentoring_hub"}
+OUR_APPS = {"accounts", "events", "mentors", "mentoring", "community", "mentoring_hub"}
 
 
 def our_admins():

@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from mentors import relationships
-from mentors.models import (
-    Block,
+from community.models import Story
+from mentoring import relationships
+from mentoring.models import (
     CheckIn,
     Goal,
     GroupMeeting,
@@ -20,10 +20,9 @@ from mentors.models import (
     Mentorship,
     MentorshipRequest,
     Message,
-    Profile,
-    Story,
     WaitingListEntry,
 )
+from mentors.models import Block, Profile
 from tests.factories import make_member, make_profile, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -179,11 +178,11 @@ def test_posts_against_someone_elses_objects_change_nothing(owned):
 def test_members_and_visitors_never_reach_admin_objects(owned):
     pair = owned["pair"]
     urls = [
-        f"/admin/mentors/mentorship/{pair.pk}/change/",
-        f"/admin/mentors/mentorshiprequest/{owned['pending'].pk}/change/",
-        f"/admin/mentors/mentoringgroup/{owned['group'].pk}/change/",
-        f"/admin/mentors/story/{owned['story'].pk}/change/",
-        "/admin/mentors/mentorship/outcomes/",
+        f"/admin/mentoring/mentorship/{pair.pk}/change/",
+        f"/admin/mentoring/mentorshiprequest/{owned['pending'].pk}/change/",
+        f"/admin/mentoring/mentoringgroup/{owned['group'].pk}/change/",
+        f"/admin/community/story/{owned['story'].pk}/change/",
+        "/admin/mentoring/mentorship/outcomes/",
     ]
     for client in (Client(), signed_in(owned["outsider"])):
         for url in urls:

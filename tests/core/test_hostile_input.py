@@ -5,7 +5,9 @@ HTML/script, SQL-looking and NUL values. Each gives a page or a clear message, n
 import pytest
 from django.test import Client
 
-from mentors.models import MentoringGroup, MentorshipRequest, Profile, Story, ThankYou
+from community.models import Story, ThankYou
+from mentoring.models import MentoringGroup, MentorshipRequest
+from mentors.models import Profile
 from tests.factories import make_event, make_profile, signed_in
 
 pytestmark = pytest.mark.django_db

@@ -63,7 +63,7 @@ def test_visitor_journey(page, width, site, schedule):
 
 @pytest.mark.parametrize("width", ["phone"])
 def test_public_pages_work_without_javascript(browser, width, site, schedule):
-    from mentors.models import Guide
+    from community.models import Guide
 
     # Transactional tests empty the tables, data-migration rows included: add one back.
     Guide.objects.get_or_create(

@@ -18,7 +18,7 @@ def test_demo_mentors_fill_the_directory_and_loading_twice_is_harmless(client):
 
 
 def test_the_demo_member_has_a_mentorship_and_a_group_to_look_at(client):
-    from mentors.models import Agreement, MentoringGroup, Mentorship
+    from mentoring.models import Agreement, MentoringGroup, Mentorship
 
     call_command("load_demo", stdout=None)
     call_command("load_demo_mentors")

@@ -4,8 +4,9 @@ first, adjusted with pins and drops, published only on confirmation."""
 import pytest
 from django.test import Client
 
+from mentoring.models import Mentorship
 from mentors import rounds, sensitive
-from mentors.models import Block, MatchingRound, Mentorship, Profile, RoundPair, RoundRule
+from mentors.models import Block, MatchingRound, Profile, RoundPair, RoundRule
 from tests.factories import make_profile
 
 pytestmark = pytest.mark.django_db
@@ -321,7 +322,7 @@ def test_a_computation_run_again_after_publishing_changes_nothing(
 def test_publishing_skips_pairs_whose_mentor_filled_up_meanwhile(
     crossing, django_capture_on_commit_callbacks
 ):
-    from mentors import relationships
+    from mentoring import relationships
 
     round = MatchingRound.objects.create(name="Late")
     with django_capture_on_commit_callbacks(execute=True):

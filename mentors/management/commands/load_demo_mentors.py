@@ -4,18 +4,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring.models import Agreement, Goal, MentoringGroup, Mentorship
 from mentors import sensitive
-from mentors.models import (
-    Agreement,
-    CareerField,
-    Goal,
-    Language,
-    MentoringGroup,
-    Mentorship,
-    Organisation,
-    Profile,
-    Topic,
-)
+from mentors.models import CareerField, Language, Organisation, Profile, Topic
 
 # Invented people for `make run`: enough to browse and filter the directory.
 DEMO_MENTORS = [

@@ -13,8 +13,8 @@ from icalendar import Calendar
 
 from events import ics
 from events.models import FeedToken
-from mentors import relationships
-from mentors.models import (
+from mentoring import relationships
+from mentoring.models import (
     Agreement,
     CheckIn,
     CloseOut,
@@ -22,9 +22,9 @@ from mentors.models import (
     Meeting,
     Mentorship,
     Message,
-    Profile,
     WaitingListEntry,
 )
+from mentors.models import Profile
 from tests.factories import PASSWORD, make_member, make_profile, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -357,7 +357,7 @@ def test_close_out_feedback_is_given_once_after_the_end_and_shown_only_in_totals
     client.post(f"{pair.get_absolute_url()}feedback", answers)
     client.post(f"{pair.get_absolute_url()}feedback", {**answers, "rating": "1"})
     assert list(CloseOut.objects.values_list("rating", flat=True)) == [5]
-    page = organiser_client.get("/admin/mentors/mentorship/outcomes/").content.decode()
+    page = organiser_client.get("/admin/mentoring/mentorship/outcomes/").content.decode()
     assert "1 answers so far: totals are shown from 5" in page
     assert "average" not in page
     for n in range(4):  # four more ended mentorships with feedback
@@ -371,7 +371,7 @@ def test_close_out_feedback_is_given_once_after_the_end_and_shown_only_in_totals
             end_reason="completed",
         )
         relationships.close_out(ended, other, rating=3, goals_met="yes", would_recommend=False)
-    page = organiser_client.get("/admin/mentors/mentorship/outcomes/").content.decode()
+    page = organiser_client.get("/admin/mentoring/mentorship/outcomes/").content.decode()
     assert "5 answers; average 3.4 out of 5; 20% would recommend mentoring here." in page
 
 
@@ -426,10 +426,10 @@ def test_nothing_the_pair_writes_reaches_anyone_else(pair, organiser_client):
         (outsider, "/mentors/?q=SECRET"),
         (Client(), "/events/feed.ics"),
         (Client(), FeedToken.for_user(stranger.user).get_absolute_url()),
-        (organiser_client, "/admin/mentors/mentorship/"),
-        (organiser_client, f"/admin/mentors/mentorship/{pair.pk}/change/"),
-        (organiser_client, "/admin/mentors/mentorship/outcomes/"),
-        (organiser_client, "/admin/mentors/mentorshiprequest/"),
+        (organiser_client, "/admin/mentoring/mentorship/"),
+        (organiser_client, f"/admin/mentoring/mentorship/{pair.pk}/change/"),
+        (organiser_client, "/admin/mentoring/mentorship/outcomes/"),
+        (organiser_client, "/admin/mentoring/mentorshiprequest/"),
         (organiser_client, f"/admin/mentors/profile/{pair.mentee.pk}/change/"),
     ]
     for client, url in pages:

@@ -19,23 +19,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import EmailKind
-from mentoring_hub import mail
-from mentors import suggest
-from mentors.models import (
+from mentoring.models import (
     Agreement,
-    Block,
+    CheckIn,
     CloseOut,
     FitAnswer,
+    Goal,
+    GroupMeeting,
     GroupMembership,
     Meeting,
     MentoringGroup,
     Mentorship,
     MentorshipRequest,
     Message,
-    Profile,
-    RoundPair,
     WaitingListEntry,
 )
+from mentoring_hub import mail
+from mentors import suggest
+from mentors.models import Block, Profile, RoundPair
 
 R = MentorshipRequest.Status
 G = GroupMembership.Status
@@ -291,6 +292,16 @@ def offer_freed_place(mentor, now):
     return entry
 
 
+def on_block(sender, blocker, blocked, **kwargs):
+    """Receiver of mentors.safety.blocked."""
+    if blocker is not None:
+        blocked_now(blocker, blocked)
+
+
+def leave_waiting_list(entry):
+    entry.delete()
+
+
 def blocked_now(blocker_profile, blocked_profile, now=None):
     """After a block: close open requests between the two, end their mentorship (its
     meetings to come are cancelled) and part them in groups one of them facilitates."""
@@ -454,6 +465,23 @@ def close_out(mentorship, profile, **fields):
     return closeout
 
 
+def add_goal(mentorship, profile, **fields):
+    require_active(mentorship, profile)
+    return Goal.objects.create(mentorship=mentorship, **fields)
+
+
+def update_goal(goal, profile):
+    """Save `goal`'s new next steps or status (changed on the instance)."""
+    require_active(goal.mentorship, profile)
+    goal.save(update_fields=["next_steps", "status"])
+    return goal
+
+
+def add_checkin(mentorship, author, **fields):
+    require_active(mentorship, author)
+    return CheckIn.objects.create(mentorship=mentorship, author=author, **fields)
+
+
 def schedule_meeting(mentorship, author, **fields):
     require_active(mentorship, author)
     meeting = Meeting.objects.create(mentorship=mentorship, created_by=author, **fields)
@@ -515,6 +543,50 @@ def notify_group(step, recipient, group, context=None):
             **(context or {}),
         },
     )
+
+
+def visible_groups(profile):
+    """Groups a member may see: all but those whose facilitator blocked them (or whom
+    they blocked)."""
+    groups = MentoringGroup.objects.select_related("topic", "facilitator")
+    if profile is not None:
+        groups = groups.exclude(Block.involving("facilitator__user", profile.user_id))
+    return groups
+
+
+def group_meetings_of(user, since):
+    """Meetings of the groups `user` facilitates or belongs to (for feeds), but none of
+    a group whose facilitator and `user` are on either side of a block."""
+    return (
+        GroupMeeting.objects.filter(
+            Q(group__facilitator__user=user)
+            | Q(group__memberships__profile__user=user, group__memberships__status=G.MEMBER),
+            starts_at__gte=since,
+        )
+        .exclude(Block.involving("group__facilitator__user", user.pk))
+        .distinct()
+    )
+
+
+def start_group(group, facilitator):
+    """A member starts an accountability group (`group`, filled from the form) and
+    facilitates it."""
+    group.kind = MentoringGroup.Kind.ACCOUNTABILITY
+    group.facilitator = facilitator
+    group.save()
+    return group
+
+
+def schedule_group_meeting(group, **fields):
+    """A meeting in every member's calendar feed; members are told by email (not
+    those on either side of a block with the facilitator)."""
+    meeting = GroupMeeting.objects.create(group=group, **fields)
+    members = group.memberships.members().select_related("profile__user")
+    # A block ends the membership (parted_by_block); this also holds for older rows.
+    members = members.exclude(Block.involving("profile__user", group.facilitator.user_id))
+    for member in members:
+        notify_group("meeting", member.profile, group, {"meeting": meeting})
+    return meeting
 
 
 def members_count(group):

@@ -9,8 +9,9 @@ from django.core import mail
 from django.test import Client
 from PIL import Image
 
-from mentors.markup import render
-from mentors.models import Guide, MentorOfTheMonth, Nomination, Profile, Story, ThankYou
+from community.models import Guide, MentorOfTheMonth, Nomination, Story, ThankYou
+from mentoring_hub.markup import render
+from mentors.models import Profile
 from tests.factories import make_event, make_member, make_profile, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +40,8 @@ def test_a_private_thank_you_reaches_only_the_mentor(deliver, organiser_client):
         (Client(), "/thanks/"),
         (signed_in(make_profile(display_name="Other")), "/thanks/"),
         (Client(), max_.get_absolute_url()),
-        (organiser_client, "/admin/mentors/thankyou/"),
-        (organiser_client, f"/admin/mentors/thankyou/{note.pk}/change/"),
+        (organiser_client, "/admin/community/thankyou/"),
+        (organiser_client, f"/admin/community/thankyou/{note.pk}/change/"),
     ]
     for client, url in pages:
         assert "PRIVATE-THANKS" not in client.get(url).content.decode(), url
@@ -63,7 +64,7 @@ def test_a_wall_note_shows_only_after_an_organiser_approves(organiser_client):
     assert note.status == ThankYou.Status.PENDING
     assert "WALL-NOTE" not in Client().get("/thanks/").content.decode()
     organiser_client.post(
-        "/admin/mentors/thankyou/", {"action": "approve", "_selected_action": [note.pk]}
+        "/admin/community/thankyou/", {"action": "approve", "_selected_action": [note.pk]}
     )
     wall = Client().get("/thanks/").content.decode()
     assert "WALL-NOTE thank you" in wall and "Al, to Sgt. Rivera" in wall
@@ -137,7 +138,7 @@ def test_stories_are_moderated_before_the_campaign_page_shows_them(organiser_cli
     assert "STORY-TITLE" not in Client().get("/").content.decode()
     assert Client().get(f"/stories/{story.pk}/").status_code == 404
     organiser_client.post(
-        "/admin/mentors/story/", {"action": "approve", "_selected_action": [story.pk]}
+        "/admin/community/story/", {"action": "approve", "_selected_action": [story.pk]}
     )
     home = Client().get("/").content.decode()  # the stored home page was retired
     assert "STORY-TITLE" in home
@@ -154,7 +155,7 @@ def test_nominations_once_a_month_and_only_a_public_mentor_can_be_chosen(organis
     assert Nomination.objects.count() == 2
     private_nomination = Nomination.objects.get(mentor=private)
     response = organiser_client.post(
-        "/admin/mentors/nomination/",
+        "/admin/community/nomination/",
         {"action": "choose", "_selected_action": [private_nomination.pk]},
         follow=True,
     )
@@ -164,7 +165,7 @@ def test_nominations_once_a_month_and_only_a_public_mentor_can_be_chosen(organis
     assert not MentorOfTheMonth.objects.exists()
     nomination = Nomination.objects.get(mentor=public)
     organiser_client.post(
-        "/admin/mentors/nomination/", {"action": "choose", "_selected_action": [nomination.pk]}
+        "/admin/community/nomination/", {"action": "choose", "_selected_action": [nomination.pk]}
     )
     award = MentorOfTheMonth.objects.get()
     assert (award.mentor, award.month.day) == (public, 1)

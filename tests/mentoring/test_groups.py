@@ -13,8 +13,9 @@ from django.test import Client
 from icalendar import Calendar
 
 from events.models import FeedToken
-from mentors import groups, relationships
-from mentors.models import Block, GroupMeeting, GroupMembership, MentoringGroup, Profile
+from mentoring import relationships
+from mentoring.models import GroupMeeting, GroupMembership, MentoringGroup
+from mentors.models import Block, Profile
 from tests.concurrency import run_together
 from tests.factories import make_profile, signed_in
 
@@ -144,7 +145,7 @@ def test_organisers_run_facilitated_groups_in_the_admin_without_seeing_answers(
 ):
     facilitator = person("Fay", role=Profile.Role.MENTOR)
     response = organiser_client.post(
-        "/admin/mentors/mentoringgroup/add/",
+        "/admin/mentoring/mentoringgroup/add/",
         {
             "kind": "mentoring",
             "name": "Women in leadership",
@@ -164,10 +165,10 @@ def test_organisers_run_facilitated_groups_in_the_admin_without_seeing_answers(
     assert response.status_code == 302, response.content.decode()[:3000]
     group = MentoringGroup.objects.get()
     relationships.join_group(group, person("Ann"), "ADMIN-HIDDEN answer")
-    page = organiser_client.get(f"/admin/mentors/mentoringgroup/{group.pk}/change/")
+    page = organiser_client.get(f"/admin/mentoring/mentoringgroup/{group.pk}/change/")
     assert "Ann" in page.content.decode()
     assert "ADMIN-HIDDEN" not in page.content.decode()
-    listing = organiser_client.get("/admin/mentors/groupmembership/").content.decode()
+    listing = organiser_client.get("/admin/mentoring/groupmembership/").content.decode()
     assert "ADMIN-HIDDEN" not in listing
 
 
@@ -224,7 +225,7 @@ def test_a_facilitator_who_blocked_someone_keeps_them_out():
     assert client.get(group.get_absolute_url()).status_code == 404
     assert client.post(f"/groups/{group.pk}/join").status_code == 404
     assert "New supervisors" not in client.get("/groups/").content.decode()
-    with pytest.raises(groups.NotAllowed):
+    with pytest.raises(relationships.NotAllowed):
         relationships.join_group(group, ann)
 
 

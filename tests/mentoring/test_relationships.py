@@ -11,15 +11,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from mentors import relationships, rounds
-from mentors.models import (
-    Block,
-    MatchingRound,
-    Mentorship,
-    MentorshipRequest,
-    Profile,
-    WaitingListEntry,
-)
+from mentoring import relationships
+from mentoring.models import Mentorship, MentorshipRequest, WaitingListEntry
+from mentors import rounds
+from mentors.models import Block, MatchingRound, Profile
 from tests.concurrency import run_together
 from tests.factories import make_member, make_profile, signed_in
 
@@ -346,10 +341,10 @@ def test_what_the_pair_wrote_is_not_shown_to_anyone_else(organiser_client):
     assert outsider.post(f"/me/mentoring/{pair.pk}/end", {"reason": "other"}).status_code == 404
     secrets = ["My divorce", "Confidential reply"]
     pages = [
-        "/admin/mentors/mentorshiprequest/",
-        f"/admin/mentors/mentorshiprequest/{request.pk}/change/",
-        "/admin/mentors/mentorship/",
-        f"/admin/mentors/mentorship/{pair.pk}/change/",
+        "/admin/mentoring/mentorshiprequest/",
+        f"/admin/mentoring/mentorshiprequest/{request.pk}/change/",
+        "/admin/mentoring/mentorship/",
+        f"/admin/mentoring/mentorship/{pair.pk}/change/",
         f"/mentors/{max_.pk}/",
         f"/mentors/{mia.pk}/",
     ]
@@ -357,7 +352,7 @@ def test_what_the_pair_wrote_is_not_shown_to_anyone_else(organiser_client):
         page = organiser_client.get(url)
         assert page.status_code == 200, url
         assert not any(secret in page.content.decode() for secret in secrets), url
-    assert "Mia" in organiser_client.get("/admin/mentors/mentorship/").content.decode()
+    assert "Mia" in organiser_client.get("/admin/mentoring/mentorship/").content.decode()
 
 
 def test_ending_needs_a_reason_and_happens_once(deliver):

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from icalendar import Event as VEvent
 
 from events import ics
-from mentors.groups import group_meetings_of
-from mentors.models import Meeting
+from mentoring.models import Meeting
+from mentoring.relationships import group_meetings_of
 
 KEEP = timedelta(days=90)
 

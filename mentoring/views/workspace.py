@@ -6,7 +6,6 @@ among the signed-in member's own (404 otherwise, never a 403 that confirms it ex
 A form with errors is shown again on the page, next to its fields, and saves nothing.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -16,131 +15,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from events.validators import REPEATED_HOUR_CHOICES, REPEATED_HOUR_LABEL, wall_time
-from mentors import relationships
-from mentors.forms import EndForm, ServerLimits
-from mentors.models import (
-    MESSAGE_MAX,
-    Agreement,
-    CheckIn,
-    CloseOut,
-    Goal,
-    Meeting,
-    Mentorship,
-    Profile,
+from mentoring import relationships
+from mentoring.forms import (
+    AgreementForm,
+    CheckInForm,
+    CloseOutForm,
+    EndForm,
+    FitForm,
+    GoalForm,
+    GoalUpdateForm,
+    MeetingForm,
+    MessageForm,
 )
-
-
-class QuietForm(ServerLimits, forms.Form):
-    """Length limits checked on the server with a message, never cut by the browser."""
-
-
-class MessageForm(QuietForm):
-    body = forms.CharField(
-        label=gettext_lazy("Message"),
-        max_length=MESSAGE_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class AgreementForm(ServerLimits, forms.ModelForm):
-    class Meta:
-        model = Agreement
-        fields = ["expectations", "frequency", "meeting_format", "confidentiality", "ends_on"]
-        widgets = {
-            "expectations": forms.Textarea(attrs={"rows": 4}),
-            "confidentiality": forms.Textarea(attrs={"rows": 2}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
-        }
-
-
-class GoalForm(ServerLimits, forms.ModelForm):
-    class Meta:
-        model = Goal
-        fields = ["title", "next_steps", "status"]
-        widgets = {"next_steps": forms.Textarea(attrs={"rows": 2})}
-
-
-class CheckInForm(ServerLimits, forms.ModelForm):
-    class Meta:
-        model = CheckIn
-        fields = ["on", "mood", "notes"]
-        widgets = {
-            "on": forms.DateInput(attrs={"type": "date"}),
-            "notes": forms.Textarea(attrs={"rows": 3}),
-        }
-
-
-class MeetingForm(QuietForm):
-    day = forms.DateField(
-        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    time = forms.TimeField(
-        label=gettext_lazy("Time"), widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    minutes = forms.IntegerField(
-        label=gettext_lazy("Length (minutes)"), min_value=15, max_value=480, initial=60
-    )
-    format = forms.ChoiceField(label=gettext_lazy("How"), choices=Profile.Format.choices)
-    where = forms.CharField(
-        label=gettext_lazy("Where or link"),
-        max_length=300,
-        required=False,
-        help_text=gettext_lazy(
-            "A meeting link, a phone number or a place. Only the two of you see it."
-        ),
-    )
-    repeated_hour = forms.ChoiceField(
-        label=REPEATED_HOUR_LABEL,
-        choices=REPEATED_HOUR_CHOICES,
-        required=False,
-        help_text=gettext_lazy("Only for a time in the hour that repeats when clocks go back."),
-    )
-
-    def __init__(self, *args, zone, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.zone = zone
-        self.fields["time"].help_text = _("In your time zone, %(zone)s.") % {"zone": zone}
-
-    def clean(self):
-        data = super().clean()
-        if data.get("day") is None or data.get("time") is None:
-            return data
-        # A skipped time is refused and a repeated one needs repeated_hour, with the
-        # message the session forms give.
-        starts = wall_time(data["day"], data["time"], self.zone, data.get("repeated_hour"))
-        if starts <= timezone.now():
-            raise forms.ValidationError(_("Choose a time in the future."))
-        data["starts_at"] = starts
-        return data
-
-
-class FitForm(forms.Form):
-    good_fit = forms.TypedChoiceField(
-        label=gettext_lazy("Is this a good fit?"),
-        choices=[
-            ("yes", gettext_lazy("Yes, let's carry on")),
-            ("no", gettext_lazy("No, end it kindly")),
-        ],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-    )
-
-
-class CloseOutForm(forms.ModelForm):
-    class Meta:
-        model = CloseOut
-        fields = ["rating", "goals_met", "would_recommend"]
-        widgets = {"rating": forms.RadioSelect, "goals_met": forms.RadioSelect}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["would_recommend"] = forms.TypedChoiceField(
-            label=CloseOut._meta.get_field("would_recommend").verbose_name,
-            choices=[("yes", _("Yes")), ("no", _("No"))],
-            coerce=lambda value: value == "yes",
-            widget=forms.RadioSelect,
-        )
+from mentoring.models import Agreement, Goal, Meeting, Mentorship
 
 
 def mine(request, pk):
@@ -175,7 +62,7 @@ def page(request, pair, me, status=200, **bound):
     side = relationships.side(pair, me)
     return render(
         request,
-        "mentors/mentorship.html",
+        "mentoring/mentorship.html",
         {
             "pair": pair,
             "me": me,
@@ -250,8 +137,7 @@ def _agreement(pair, me, form):
 
 
 def _goal(pair, me, form):
-    relationships.require_active(pair, me)
-    Goal.objects.create(mentorship=pair, **form.cleaned_data)
+    relationships.add_goal(pair, me, **form.cleaned_data)
 
 
 def _meeting(pair, me, form):
@@ -268,8 +154,7 @@ def _meeting(pair, me, form):
 
 
 def _checkin(pair, me, form):
-    relationships.require_active(pair, me)
-    CheckIn.objects.create(mentorship=pair, author=me, **form.cleaned_data)
+    relationships.add_checkin(pair, me, **form.cleaned_data)
 
 
 def _fit(pair, me, form):
@@ -302,25 +187,21 @@ close_out = step(
 )
 
 
-class GoalUpdateForm(ServerLimits, forms.ModelForm):
-    class Meta:
-        model = Goal
-        fields = ["next_steps", "status"]
-
-
 @require_POST
 @login_required
 def update_goal(request, pk, goal_id):
-    pair, _me = mine(request, pk)
+    pair, me = mine(request, pk)
     goal = get_object_or_404(Goal, pk=goal_id, mentorship=pair)
     form = GoalUpdateForm(request.POST, instance=goal)
-    if pair.status != Mentorship.Status.ACTIVE:
-        messages.error(request, _("This mentorship has ended."))
-    elif form.is_valid():
-        form.save()
-        messages.success(request, _("Goal updated."))
-    else:
+    if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(pair)
+    try:
+        relationships.update_goal(form.instance, me)
+    except relationships.NotAllowed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Goal updated."))
     return redirect(pair)
 
 

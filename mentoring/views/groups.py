@@ -1,16 +1,13 @@
-"""Mentoring groups and accountability groups: forms and pages for members and
-facilitators, and group meetings.
+"""Mentoring groups and accountability groups: pages for members and facilitators.
 
-Joining, applications and the waiting list are rules in relationships.py (so that a
-block or a deleted account can part people in groups without importing this module);
+Joining, applications, the waiting list and meetings are rules in relationships.py;
 places are decided there with the group's row locked, as mentors' places are: two
 people joining for the last place cannot both get it, and a member leaving promotes
-exactly one person from the waiting list. Applicants' answers
-are read by the facilitator only; the member list, meetings and where they happen are
-shown to members and the facilitator only.
+exactly one person from the waiting list. Applicants' answers are read by the
+facilitator only; the member list, meetings and where they happen are shown to members
+and the facilitator only.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -18,86 +15,25 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from mentors import relationships
-from mentors.forms import ServerLimits
-from mentors.models import (
-    NOTE_MAX,
-    Block,
-    GroupMeeting,
-    GroupMembership,
-    MentoringGroup,
-    Profile,
-)
-from mentors.relationships import NotAllowed
-from mentors.workspace import MeetingForm
+from mentoring import relationships
+from mentoring.forms import ApplyForm, GroupMeetingForm, PeerGroupForm
+from mentoring.models import GroupMembership
+from mentoring.relationships import NotAllowed
+from mentors.models import Profile
 
 G = GroupMembership.Status
-
-
-# -- Forms ---------------------------------------------------------------------------------
-
-
-class PeerGroupForm(ServerLimits, forms.ModelForm):
-    class Meta:
-        model = MentoringGroup
-        fields = [
-            "name",
-            "topic",
-            "description",
-            "online",
-            "city",
-            "size_limit",
-            "sign_up",
-            "question",
-            "expectations",
-        ]
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 4}),
-            "expectations": forms.Textarea(attrs={"rows": 4}),
-            "sign_up": forms.RadioSelect,
-        }
-
-
-class ApplyForm(ServerLimits, forms.Form):
-    answer = forms.CharField(
-        label=gettext_lazy("Your answer"),
-        max_length=NOTE_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class GroupMeetingForm(MeetingForm):
-    """A pair's meeting form (the same time checks) without "how": groups say where."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["format"]
-
-
-# -- Views -----------------------------------------------------------------------------------
-
-
-def visible_groups(profile):
-    """Groups a member may see: all but those whose facilitator blocked them (or whom
-    they blocked)."""
-    groups = MentoringGroup.objects.select_related("topic", "facilitator")
-    if profile is not None:
-        groups = groups.exclude(Block.involving("facilitator__user", profile.user_id))
-    return groups
 
 
 @require_safe
 @login_required
 def group_list(request):
     profile = Profile.objects.of(request.user)
-    groups = visible_groups(profile).annotate(
+    groups = relationships.visible_groups(profile).annotate(
         n_members=Count("memberships", filter=Q(memberships__status=G.MEMBER))
     )
-    return render(request, "mentors/groups.html", {"groups": groups, "profile": profile})
+    return render(request, "mentoring/groups.html", {"groups": groups, "profile": profile})
 
 
 def group_page(request, group, profile, status=200, **forms_):
@@ -126,12 +62,12 @@ def group_page(request, group, profile, status=200, **forms_):
         "meeting_form": GroupMeetingForm(zone=profile.time_zone) if profile else None,
         **forms_,
     }
-    return render(request, "mentors/group.html", context, status=status)
+    return render(request, "mentoring/group.html", context, status=status)
 
 
 def _group_for(request, pk):
     profile = Profile.objects.of(request.user)
-    group = get_object_or_404(visible_groups(profile), pk=pk)
+    group = get_object_or_404(relationships.visible_groups(profile), pk=pk)
     return group, profile
 
 
@@ -151,13 +87,10 @@ def start_group(request):
         return redirect("mentors:onboarding")
     form = PeerGroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        group = form.save(commit=False)
-        group.kind = MentoringGroup.Kind.ACCOUNTABILITY
-        group.facilitator = profile
-        group.save()
+        group = relationships.start_group(form.instance, profile)
         messages.success(request, _("Your group is open. Share its page with people you know."))
         return redirect(group)
-    return render(request, "mentors/start_group.html", {"form": form})
+    return render(request, "mentoring/start_group.html", {"form": form})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -173,7 +106,7 @@ def edit_group(request, pk):
         form.save()
         messages.success(request, _("Group saved."))
         return redirect(group)
-    return render(request, "mentors/start_group.html", {"form": form, "group": group})
+    return render(request, "mentoring/start_group.html", {"form": form, "group": group})
 
 
 @require_POST
@@ -242,31 +175,12 @@ def schedule_group_meeting(request, pk):
     if not form.is_valid():
         return group_page(request, group, profile, status=400, meeting_form=form)
     data = form.cleaned_data
-    meeting = GroupMeeting.objects.create(
-        group=group,
+    relationships.schedule_group_meeting(
+        group,
         starts_at=data["starts_at"],
         minutes=data["minutes"],
         time_zone=profile.time_zone,
         where=data["where"],
     )
-    members = group.memberships.members().select_related("profile__user")
-    # A block ends the membership (parted_by_block); this also holds for older rows.
-    members = members.exclude(Block.involving("profile__user", group.facilitator.user_id))
-    for member in members:
-        relationships.notify_group("meeting", member.profile, group, {"meeting": meeting})
     messages.success(request, _("Meeting scheduled. It is in every member's calendar feed."))
     return redirect(group)
-
-
-def group_meetings_of(user, since):
-    """Meetings of the groups `user` facilitates or belongs to (for feeds), but none of
-    a group whose facilitator and `user` are on either side of a block."""
-    return (
-        GroupMeeting.objects.filter(
-            Q(group__facilitator__user=user)
-            | Q(group__memberships__profile__user=user, group__memberships__status=G.MEMBER),
-            starts_at__gte=since,
-        )
-        .exclude(Block.involving("group__facilitator__user", user.pk))
-        .distinct()
-    )
