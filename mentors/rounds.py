@@ -10,6 +10,7 @@ the admin page can show it. Organisers' pins and drops are applied on every run;
 
 import logging
 import time
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
@@ -166,11 +167,24 @@ def compute_round(round_id, generation):
         log.info("matching round %s computed in %.2f s", round_id, time.perf_counter() - started)
 
 
-def _compute(round, generation):
-    def report(progress, phase):
-        _report(round.pk, generation, progress, phase)
+@dataclass(frozen=True)
+class Cohort:
+    """What a round computes over: its mentees, every mentor and their places, and
+    the organisers' pins and drops (with blocks and self-pairs among the drops)."""
 
-    weights = MatchingSettings.current().weights()
+    mentees: list
+    mentors: list
+    capacities: dict
+    pins: list
+    drops: set
+    drop_rules: int
+
+    @property
+    def mentee_ids(self):
+        return {m.id for m in self.mentees}
+
+
+def load_cohort(round, report):
     mentees = suggest.load_people(cohort(round), as_mentees=True)
     report(8, _("Loading mentors"))
     mentors = suggest.load_people()
@@ -181,8 +195,18 @@ def _compute(round, generation):
     blocked = blocked_pairs()
     check_pins(pins, mentee_ids, capacities, blocked)
     drops = {(i, j) for kind, i, j in rules if kind == RoundRule.Kind.DROP}
-    drops |= blocked | {(i, i) for i in mentee_ids}
-    matrix = Matrix(mentors, weights)
+    return Cohort(
+        mentees=mentees,
+        mentors=mentors,
+        capacities=capacities,
+        pins=pins,
+        drops=drops | blocked | {(i, i) for i in mentee_ids},
+        drop_rules=len(drops),
+    )
+
+
+def score_pairs(people, weights, report):
+    """Every allowed pair's score, reporting progress from 10% to 60%."""
     last = [0]
 
     def scored(done, total):
@@ -193,22 +217,22 @@ def _compute(round, generation):
             report(percent, _("Scoring pairs: %(done)d of %(total)d mentees") % counts)
 
     report(10, _("Scoring pairs"))
-    edges = edges_for(mentees, matrix, drops, progress=scored)
-    report(60, _("Finding the best assignment"))
-    optimum = assign(edges, capacities, pins)
-    report(80, _("Comparing with best-first"))
-    best_first = greedy(edges, capacities, pins)
-    report(85, _("Saving the proposal"))
-    optimum_scores = edges.scores_of(optimum)
-    by_id = {m.id: m for m in mentees}
-    mentor_by_id = {m.id: m for m in mentors}
+    matrix = Matrix(people.mentors, weights)
+    return edges_for(people.mentees, matrix, people.drops, progress=scored)
+
+
+def proposed_pairs(round, people, optimum, scores, weights):
+    """The optimum as RoundPair rows, each with the reasons its score has."""
+    mentee_by_id = {m.id: m for m in people.mentees}
+    mentor_by_id = {m.id: m for m in people.mentors}
     names = suggest.names()
-    pinned = dict(pins)
+    pinned = dict(people.pins)
     pairs = []
-    for (mentee_id, mentor_id), value in zip(optimum.items(), optimum_scores, strict=True):
-        explained = score(by_id[mentee_id], mentor_by_id[mentor_id], weights, names)
+    for (mentee_id, mentor_id), value in zip(optimum.items(), scores, strict=True):
+        explained = score(mentee_by_id[mentee_id], mentor_by_id[mentor_id], weights, names)
         reasons = "; ".join(explained.reasons) if explained else ""
-        if pinned.get(mentee_id) == mentor_id:
+        is_pinned = pinned.get(mentee_id) == mentor_id
+        if is_pinned:
             reasons = _("pinned by an organiser") + (f"; {reasons}" if reasons else "")
         pairs.append(
             RoundPair(
@@ -217,21 +241,29 @@ def _compute(round, generation):
                 mentor_id=mentor_id,
                 score=value,
                 reasons=reasons,
-                pinned=pinned.get(mentee_id) == mentor_id,
+                pinned=is_pinned,
             )
         )
+    return pairs
+
+
+def summarise(people, edges, optimum, scores, best_first, weights):
     top = weights.best()
-    summary = {
-        "cohort": len(mentees),
-        "mentors": sum(1 for c in capacities.values() if c > 0),
-        "places": sum(capacities.values()),
+    return {
+        "cohort": len(people.mentees),
+        "mentors": sum(1 for c in people.capacities.values() if c > 0),
+        "places": sum(people.capacities.values()),
         "pairs_considered": len(edges),
-        "pins": len(pins),
-        "drops": len([r for r in rules if r[0] == RoundRule.Kind.DROP]),
-        "optimum": outcome(optimum_scores, len(mentees), top),
-        "greedy": outcome(edges.scores_of(best_first), len(mentees), top),
-        "unmatched": sorted(mentee_ids - set(optimum))[:200],
+        "pins": len(people.pins),
+        "drops": people.drop_rules,
+        "optimum": outcome(scores, len(people.mentees), top),
+        "greedy": outcome(edges.scores_of(best_first), len(people.mentees), top),
+        "unmatched": sorted(people.mentee_ids - set(optimum))[:200],
     }
+
+
+def store(round, generation, pairs, summary):
+    """Keep the proposal, unless a newer computation was asked for meanwhile."""
     with transaction.atomic():
         locked = computing(round.pk, generation).select_for_update()
         if not locked.exists():
@@ -246,6 +278,25 @@ def _compute(round, generation):
             computed_at=timezone.now(),
         )
     return summary
+
+
+def _compute(round, generation):
+    def report(progress, phase):
+        _report(round.pk, generation, progress, phase)
+
+    weights = MatchingSettings.current().weights()
+    people = load_cohort(round, report)
+    edges = score_pairs(people, weights, report)
+    report(60, _("Finding the best assignment"))
+    optimum = assign(edges, people.capacities, people.pins)
+    report(80, _("Comparing with best-first"))
+    best_first = greedy(edges, people.capacities, people.pins)
+    report(85, _("Saving the proposal"))
+    scores = edges.scores_of(optimum)
+    pairs = proposed_pairs(round, people, optimum, scores, weights)
+    return store(
+        round, generation, pairs, summarise(people, edges, optimum, scores, best_first, weights)
+    )
 
 
 def publish(round, user):
