@@ -426,6 +426,11 @@ class CloseOut(models.Model):
         return f"Feedback from {self.author}"
 
 
+class GroupSignUp(models.TextChoices):
+    OPEN = "open", _("anyone can join")
+    APPLICATION = "apply", _("by application: the facilitator reviews a short answer")
+
+
 class MentoringGroup(models.Model):
     """A mentoring group (organisers appoint a facilitator) or an accountability group
     (peers: any member can start one and facilitates it)."""
@@ -434,9 +439,7 @@ class MentoringGroup(models.Model):
         MENTORING = "mentoring", _("mentoring group (facilitated)")
         ACCOUNTABILITY = "peer", _("accountability group (peers)")
 
-    class SignUp(models.TextChoices):
-        OPEN = "open", _("anyone can join")
-        APPLICATION = "apply", _("by application: the facilitator reviews a short answer")
+    SignUp = GroupSignUp
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=120)
@@ -487,7 +490,7 @@ class MentoringGroup(models.Model):
                 condition=Q(online=True) | ~Q(city=""), name="group_online_or_city"
             ),
             models.CheckConstraint(
-                condition=~Q(sign_up="apply") | ~Q(question=""),
+                condition=~Q(sign_up=GroupSignUp.APPLICATION) | ~Q(question=""),
                 name="group_application_has_question",
                 violation_error_message=_("Groups joined by application need a question."),
             ),

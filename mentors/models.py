@@ -74,6 +74,18 @@ class Language(models.Model):
         return self.name
 
 
+class ProfileRole(models.TextChoices):
+    MENTOR = "mentor", _("Mentor")
+    MENTEE = "mentee", _("Mentee")
+    BOTH = "both", _("Both: I mentor and I am looking for a mentor")
+
+
+class ProfileVisibility(models.TextChoices):
+    MEMBERS = "members", _("Signed-in members only")
+    PUBLIC = "public", _("Anyone, including people who are not signed in")
+    HIDDEN = "hidden", _("Hidden: nobody can find or open my profile")
+
+
 class ProfileQuerySet(models.QuerySet):
     def visible_to(self, viewer):
         """Profiles `viewer` may find and open: public ones for everyone, members-only
@@ -108,15 +120,8 @@ class ProfileQuerySet(models.QuerySet):
 
 
 class Profile(models.Model):
-    class Role(models.TextChoices):
-        MENTOR = "mentor", _("Mentor")
-        MENTEE = "mentee", _("Mentee")
-        BOTH = "both", _("Both: I mentor and I am looking for a mentor")
-
-    class Visibility(models.TextChoices):
-        MEMBERS = "members", _("Signed-in members only")
-        PUBLIC = "public", _("Anyone, including people who are not signed in")
-        HIDDEN = "hidden", _("Hidden: nobody can find or open my profile")
+    Role = ProfileRole
+    Visibility = ProfileVisibility
 
     class Experience(models.IntegerChoices):
         STUDENT = 1, _("Student or trainee")
@@ -248,16 +253,18 @@ class Profile(models.Model):
             # The directory: mentors taking mentees, in name order, a page at a time.
             models.Index(
                 fields=["display_name", "id"],
-                condition=Q(accepting_mentees=True, role__in=["mentor", "both"]),
+                condition=Q(
+                    accepting_mentees=True, role__in=[ProfileRole.MENTOR, ProfileRole.BOTH]
+                ),
                 name="profile_directory",
             ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(role__in=["mentor", "mentee", "both"]), name="profile_role_valid"
+                condition=Q(role__in=ProfileRole.values), name="profile_role_valid"
             ),
             models.CheckConstraint(
-                condition=Q(visibility__in=["members", "public", "hidden"]),
+                condition=Q(visibility__in=ProfileVisibility.values),
                 name="profile_visibility_valid",
             ),
             models.CheckConstraint(
@@ -449,7 +456,8 @@ class SensitiveAttribute(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["profile", "kind"], name="sensitive_once_per_kind"),
             models.CheckConstraint(
-                condition=Q(use__in=["search", "shown"]), name="sensitive_use_consented"
+                condition=Q(use__in=[sensitive.Use.SEARCH, sensitive.Use.SHOWN]),
+                name="sensitive_use_consented",
             ),
         ]
 
@@ -672,12 +680,15 @@ class RoundPair(models.Model):
         return f"{self.mentee} → {self.mentor}"
 
 
+class RoundRuleKind(models.TextChoices):
+    PIN = "pin", _("pin: always pair them")
+    DROP = "drop", _("drop: never pair them")
+
+
 class RoundRule(models.Model):
     """An organiser's pin (this pair, whatever the scores say) or drop (never this pair)."""
 
-    class Kind(models.TextChoices):
-        PIN = "pin", _("pin: always pair them")
-        DROP = "drop", _("drop: never pair them")
+    Kind = RoundRuleKind
 
     round = models.ForeignKey(MatchingRound, on_delete=models.CASCADE, related_name="rules")
     kind = models.CharField(_("rule"), max_length=4, choices=Kind.choices)
@@ -700,7 +711,7 @@ class RoundRule(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["round", "mentee"],
-                condition=Q(kind="pin"),
+                condition=Q(kind=RoundRuleKind.PIN),
                 name="roundrule_one_pin_per_mentee",
                 violation_error_message=_("A mentee can be pinned to one mentor only."),
             ),
@@ -709,7 +720,9 @@ class RoundRule(models.Model):
                 name="roundrule_not_self",
                 violation_error_message=_("Nobody can mentor themselves."),
             ),
-            models.CheckConstraint(condition=Q(kind__in=["pin", "drop"]), name="roundrule_kind"),
+            models.CheckConstraint(
+                condition=Q(kind__in=RoundRuleKind.values), name="roundrule_kind"
+            ),
         ]
 
     def __str__(self):
