@@ -1,11 +1,9 @@
 import csv
-import uuid
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import widgets as admin_widgets
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q
@@ -33,7 +31,7 @@ from events.models import (
 from events.templatetags.events_tags import long_date, time_range
 from mentoring_hub import mail
 from mentoring_hub.admin import ModelAdmin, ReadOnlyAdmin
-from mentoring_hub.fetch import FetchError, fetch
+from mentoring_hub.fetch import FetchError
 from mentoring_hub.zones import validate_time_zone
 
 S = Registration.Status
@@ -129,57 +127,57 @@ class CampaignAdmin(ModelAdmin):
         campaign = get_object_or_404(Campaign, pk=pk)
         if not request.user.has_perm("events.add_event"):
             raise PermissionDenied
-        context = {
+        if request.method == "POST" and "confirm" in request.POST:
+            return self.import_confirmed(request, campaign)
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            if preview := self.import_preview(request, campaign, form):
+                return preview
+        context = {**self.import_context(request, campaign), "form": form}
+        return TemplateResponse(request, "admin/events/campaign/import.html", context)
+
+    def import_context(self, request, campaign):
+        return {
             **self.admin_site.each_context(request),
             "title": _("Import sessions into %(name)s") % {"name": campaign.name},
             "campaign": campaign,
             "opts": self.model._meta,
         }
-        form = ImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and "confirm" in request.POST:
-            data = cache.get(f"import:{request.user.pk}:{request.POST.get('token', '')}")
-            host = Host.objects.filter(pk=request.POST.get("host")).first()
-            if data is None or host is None:
-                messages.error(request, _("The preview expired; choose the file again."))
-                return redirect("admin:events_campaign_import", pk)
-            try:
-                sessions = ics.parse_sessions(data, default_zone=campaign.time_zone)
-                result = importing.plan(
-                    campaign, sessions, publish=request.POST.get("publish") == "1"
-                )
-                importing.apply(campaign, result, host=host)
-            except ics.CalendarError as exc:
-                messages.error(request, str(exc))
-                return redirect("admin:events_campaign_import", pk)
-            messages.success(request, _("Imported: %(summary)s.") % {"summary": result.summary()})
-            return redirect("admin:events_campaign_dashboard", pk)
-        if request.method == "POST" and form.is_valid():
-            try:
-                if form.cleaned_data["file"]:
-                    upload = form.cleaned_data["file"]
-                    if upload.size > ics.MAX_IMPORT_BYTES:
-                        raise ics.CalendarError(_("The file is larger than 2 MB."))
-                    data = upload.read()
-                else:
-                    data = fetch(form.cleaned_data["url"], ics.MAX_IMPORT_BYTES)
-                sessions = ics.parse_sessions(data, default_zone=campaign.time_zone)
-                result = importing.plan(campaign, sessions, publish=form.cleaned_data["publish"])
-            except (ics.CalendarError, FetchError) as exc:
-                form.add_error(None, str(exc))
-            else:
-                token = uuid.uuid4().hex
-                cache.set(f"import:{request.user.pk}:{token}", data, 1800)
-                context.update(
-                    plan=result,
-                    token=token,
-                    host=form.cleaned_data["host"],
-                    publish=form.cleaned_data["publish"],
-                )
-                return TemplateResponse(
-                    request, "admin/events/campaign/import_preview.html", context
-                )
-        context["form"] = form
-        return TemplateResponse(request, "admin/events/campaign/import.html", context)
+
+    def import_preview(self, request, campaign, form):
+        """The preview page for a valid upload or address, keeping the calendar until
+        the organiser confirms; None, with the error on the form, if it cannot be read."""
+        publish = form.cleaned_data["publish"]
+        try:
+            data = importing.read(form.cleaned_data["file"], form.cleaned_data["url"])
+            result = importing.preview(campaign, data, publish=publish)
+        except (ics.CalendarError, FetchError) as exc:
+            form.add_error(None, str(exc))
+            return None
+        context = {
+            **self.import_context(request, campaign),
+            "plan": result,
+            "token": importing.hold(request.user, data),
+            "host": form.cleaned_data["host"],
+            "publish": publish,
+        }
+        return TemplateResponse(request, "admin/events/campaign/import_preview.html", context)
+
+    def import_confirmed(self, request, campaign):
+        """Import the calendar previewed, all of it or nothing, then to the dashboard."""
+        data = importing.held(request.user, request.POST.get("token", ""))
+        host = Host.objects.filter(pk=request.POST.get("host")).first()
+        if data is None or host is None:
+            messages.error(request, _("The preview expired; choose the file again."))
+            return redirect("admin:events_campaign_import", campaign.pk)
+        publish = request.POST.get("publish") == "1"
+        try:
+            result = importing.import_calendar(campaign, data, host=host, publish=publish)
+        except ics.CalendarError as exc:
+            messages.error(request, str(exc))
+            return redirect("admin:events_campaign_import", campaign.pk)
+        messages.success(request, _("Imported: %(summary)s.") % {"summary": result.summary()})
+        return redirect("admin:events_campaign_dashboard", campaign.pk)
 
     @admin.display(description=_("Dashboard"))
     def dashboard_link(self, obj):

@@ -1,5 +1,9 @@
 """Import sessions from an .ics file or URL into a campaign: preview, then all or nothing.
 
+The steps, each a function: `read` the calendar (an upload or an address), `preview` what
+importing it would do, `hold` it while an organiser looks at the preview, then
+`import_calendar` (plan again and `apply`, in one transaction).
+
 Sessions are matched by UID: our own exports carry "<uuid>@mentoring-hub" and update
 the session they came from; other calendars' UIDs are remembered on the session
 (external_uid), so importing the same calendar again updates rather than duplicates.
@@ -9,11 +13,14 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from events.ics import UID_DOMAIN, CalendarError
+from events.ics import MAX_IMPORT_BYTES, UID_DOMAIN, CalendarError, parse_sessions
 from events.models import Event, JoinOption
+from mentoring_hub.fetch import fetch
 
 COMPARED = ("title", "starts_on", "starts_at", "ends_at", "time_tbd", "time_zone", "status")
 PLATFORM_HINTS = [
@@ -31,6 +38,50 @@ class Plan:
 
     def summary(self):
         return f"{len(self.create)} to create, {len(self.update)} to update, {len(self.unchanged)} unchanged"
+
+
+PREVIEW_KEPT_FOR = 1800  # seconds an organiser has to confirm a preview
+
+
+def read(upload=None, url=None):
+    """The calendar's bytes, from an uploaded file or else from its address (at most
+    MAX_IMPORT_BYTES). Raises CalendarError, or FetchError for an address refused."""
+    if upload:
+        if upload.size > MAX_IMPORT_BYTES:
+            raise CalendarError(_("The file is larger than 2 MB."))
+        return upload.read()
+    return fetch(url, MAX_IMPORT_BYTES)
+
+
+def preview(campaign, data, *, publish=False):
+    """What importing the calendar `data` into `campaign` would do (a Plan); changes
+    nothing. Raises CalendarError for a calendar we will not import."""
+    sessions = parse_sessions(data, default_zone=campaign.time_zone)
+    return plan(campaign, sessions, publish=publish)
+
+
+def held_key(user, token):
+    return f"import:{user.pk}:{token}"
+
+
+def hold(user, data):
+    """Keep the calendar `user` previewed until they confirm it; returns its token."""
+    token = uuid.uuid4().hex
+    cache.set(held_key(user, token), data, PREVIEW_KEPT_FOR)
+    return token
+
+
+def held(user, token):
+    """The calendar `user` previewed under `token`, or None once the preview expired."""
+    return cache.get(held_key(user, token))
+
+
+def import_calendar(campaign, data, *, host, publish=False):
+    """Import the calendar `data` into `campaign`, all of it or nothing; returns the
+    Plan it carried out. Planned again, not taken from the preview: sessions may have
+    changed since."""
+    result = preview(campaign, data, publish=publish)
+    return apply(campaign, result, host=host)
 
 
 def existing_event(session_uid):

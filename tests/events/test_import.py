@@ -11,7 +11,7 @@ from events import importing
 from events.ics import CalendarError, parse_sessions
 from events.models import Campaign, Event
 from mentoring_hub.fetch import FetchError, fetch
-from tests.factories import make_campaign, make_event, make_host
+from tests.factories import make_campaign, make_event, make_host, make_organiser
 
 pytestmark = pytest.mark.django_db
 
@@ -278,3 +278,29 @@ def test_times_in_the_repeated_hour_are_read_as_rfc_5545_says_and_ours_exactly(c
         client.get(f"/events/{second.slug}.ics").content, default_zone=campaign.time_zone
     )
     assert (exported["starts_at"], exported["ends_at"]) == (second.starts_at, second.ends_at)
+
+
+def test_an_oversize_upload_is_refused_before_it_is_read():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("big.ics", b"X" * (2 * 1024 * 1024 + 1))
+    with pytest.raises(CalendarError, match="larger than 2 MB"):
+        importing.read(upload)
+
+
+def test_a_held_calendar_belongs_to_the_organiser_who_previewed_it():
+    first, second = make_organiser(), make_organiser()
+    token = importing.hold(first, b"calendar")
+    assert importing.held(first, token) == b"calendar"
+    assert importing.held(second, token) is None
+
+
+def test_admin_import_after_the_preview_expired_changes_nothing(organiser_client):
+    campaign, host = make_campaign(), make_host()
+    url = f"/admin/events/campaign/{campaign.pk}/import/"
+    done = organiser_client.post(
+        url, {"confirm": "1", "token": "forgotten", "host": host.pk, "publish": "1"}
+    )
+    assert done.status_code == 302
+    assert done["Location"] == url
+    assert Event.objects.count() == 0
