@@ -29,7 +29,6 @@ from events.models import (
     Registration,
 )
 from events.templatetags.events_tags import long_date, time_range
-from mentoring_hub import mail
 from mentoring_hub.admin import ModelAdmin, ReadOnlyAdmin
 from mentoring_hub.fetch import FetchError
 from mentoring_hub.zones import validate_time_zone
@@ -431,20 +430,9 @@ class EventAdmin(ModelAdmin):
     def email_attendees(self, request, queryset):
         form = EmailAttendeesForm(request.POST if "subject" in request.POST else None)
         if form.is_valid():
-            sent = 0
-            for event in queryset.select_related("host"):
-                confirmed = event.registrations.filter(status=S.CONFIRMED).select_related("user")
-                for registration in confirmed:
-                    mail.send(
-                        "emails/organiser_message",
-                        user=registration.user,
-                        context={
-                            **booking.email_context(event, registration),
-                            "subject": form.cleaned_data["subject"],
-                            "message": form.cleaned_data["message"],
-                        },
-                    )
-                    sent += 1
+            sent = booking.email_attendees(
+                queryset, form.cleaned_data["subject"], form.cleaned_data["message"]
+            )
             self.message_user(request, ngettext("%d email sent.", "%d emails sent.", sent) % sent)
             return None
         return TemplateResponse(
@@ -566,7 +554,7 @@ class ProposalAdmin(ModelAdmin):
             elif decision == "decline":
                 proposals.decline(obj, note)
             else:
-                super().save_model(request, obj, form, change)
+                proposals.save_note(obj, note)
         except forms.ValidationError as exc:
             self.message_user(request, "; ".join(exc.messages), messages.ERROR)
 

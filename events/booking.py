@@ -149,6 +149,26 @@ def counts(event):
     )
 
 
+def email_attendees(events, subject, message):
+    """An organiser's message to everyone with a place at `events` (a QuerySet), one
+    email each; returns how many were queued."""
+    sent = 0
+    for event in events.select_related("host"):
+        confirmed = event.registrations.filter(status=S.CONFIRMED).select_related("user")
+        for registration in confirmed:
+            mail.send(
+                "emails/organiser_message",
+                user=registration.user,
+                context={
+                    **email_context(event, registration),
+                    "subject": subject,
+                    "message": message,
+                },
+            )
+            sent += 1
+    return sent
+
+
 def email_context(event, registration):
     return {
         "event": event,

@@ -20,6 +20,23 @@ def over_daily_limit(user, now=None):
     return user.proposals.filter(created_at__gte=since).count() >= MAX_PER_DAY
 
 
+def submit(proposal, proposer):
+    """Send a new proposal, or `proposer`'s edit of an open one, to the organisers, and
+    tell the proposer it arrived. An edited proposal goes back for review."""
+    with transaction.atomic():
+        proposal.proposer = proposer
+        proposal.state = Proposal.State.SUBMITTED  # an edit asked for goes back for review
+        proposal.save()
+        notify(proposal)
+    return proposal
+
+
+def save_note(proposal, note):
+    """Keep an organiser's note on a proposal they have not decided yet."""
+    proposal.organiser_note = note
+    proposal.save(update_fields=["organiser_note", "updated_at"])
+
+
 def notify(proposal):
     mail.send(
         "emails/proposal_state",
@@ -90,12 +107,6 @@ def decide(proposal, state, note, now=None):
     proposal.decided_at = now or timezone.now()
     proposal.save(update_fields=["state", "organiser_note", "decided_at", "event", "updated_at"])
     notify(proposal)
-
-
-def resubmit(proposal):
-    """The proposer edited a proposal: it goes back to the organisers."""
-    proposal.state = Proposal.State.SUBMITTED
-    proposal.save()
 
 
 def unique_host_slug(name):

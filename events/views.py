@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -237,13 +236,7 @@ def propose(request, pk=None):
         return redirect("me:dashboard")
     form = ProposalForm(request.POST or None, instance=proposal)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            proposal = form.save(commit=False)
-            proposal.proposer = request.user
-            proposal.save()
-            if pk is not None:
-                proposals.resubmit(proposal)
-            proposals.notify(proposal)
+        proposal = proposals.submit(form.save(commit=False), request.user)
         messages.success(
             request, _("Thank you. The organisers will review your proposal and email you.")
         )
