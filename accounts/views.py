@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import personal_data
+from accounts import emails, personal_data
 from accounts.forms import DeleteAccountForm, EmailPreferencesForm
-from accounts.models import EmailKind, EmailOptOut
+from accounts.models import EmailKind
 from events.links import subscribe_urls
 from events.models import FeedToken, Registration
 from mentoring_hub.mail import read_unsubscribe_token
@@ -57,25 +56,20 @@ def regenerate_feed(request):
     return redirect("me:dashboard")
 
 
-def set_opt_outs(user, kinds):
-    """Make `kinds` exactly the person's opted-out kinds."""
-    with transaction.atomic():
-        EmailOptOut.objects.filter(user=user).exclude(kind__in=kinds).delete()
-        for kind in kinds:
-            EmailOptOut.objects.get_or_create(user=user, kind=kind)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def email_preferences(request):
-    opted_out = set(request.user.email_opt_outs.values_list("kind", flat=True))
     form = EmailPreferencesForm(
-        request.POST or None, opted_out=opted_out, digest=request.user.digest_daily
+        request.POST or None,
+        opted_out=emails.opted_out_kinds(request.user),
+        digest=request.user.digest_daily,
     )
     if request.method == "POST" and form.is_valid():
-        set_opt_outs(request.user, form.opted_out())
-        request.user.digest_daily = form.cleaned_data["digest_daily"]
-        request.user.save(update_fields=["digest_daily"])
+        emails.save_preferences(
+            request.user,
+            opted_out=form.opted_out(),
+            digest_daily=form.cleaned_data["digest_daily"],
+        )
         messages.success(request, _("Your email preferences are saved."))
         return redirect("me:emails")
     return render(request, "accounts/email_preferences.html", {"form": form})
@@ -96,7 +90,7 @@ def unsubscribe(request, token):
         return render(request, "accounts/unsubscribe_invalid.html", status=400)
     label = EmailKind(kind).label
     if request.method == "POST":
-        EmailOptOut.objects.get_or_create(user=user, kind=kind)
+        emails.opt_out(user, kind)
         return render(request, "accounts/unsubscribed.html", {"kind_label": label})
     return render(request, "accounts/unsubscribe.html", {"kind_label": label, "token": token})
 

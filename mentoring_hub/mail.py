@@ -42,12 +42,16 @@ from django.utils import timezone, translation
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from accounts.models import EmailOptOut
 from mentoring_hub.models import OutgoingEmail
 
 log = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "mentoring_hub.mail.unsubscribe"
+
+# Who turned a kind of mail off: callables (user ids, kind) -> the set of those ids.
+# The app that keeps email preferences (accounts) registers its own in
+# AppConfig.ready(), so this shared service imports no app.
+OPT_OUTS = []
 
 
 def absolute_url(path):
@@ -74,9 +78,10 @@ def unsubscribe_url(user, kind):
 def send(template, *, user=None, to=None, context=None, kind=None, attachments=()):
     """Render and queue one email to `user` (or the address `to`).
 
-    `kind` marks non-essential mail (an `accounts.models.EmailKind`): it is skipped when
-    the person turned that kind off, and carries unsubscribe headers. `attachments` are
-    (filename, text content, mimetype) triples. Returns whether a message was queued.
+    `kind` marks non-essential mail (a kind people can turn off, see OPT_OUTS): it is
+    skipped when the person turned that kind off, and carries unsubscribe headers.
+    `attachments` are (filename, text content, mimetype) triples. Returns whether a
+    message was queued.
     """
     message = build(template, user=user, to=to, context=context, kind=kind, attachments=attachments)
     if message is None:
@@ -86,9 +91,9 @@ def send(template, *, user=None, to=None, context=None, kind=None, attachments=(
 
 
 def opted_out(users, kind):
-    """Ids of `users` who turned `kind` off, in one query (for build(..., opted_out=))."""
+    """Ids of `users` who turned `kind` off, in one query (for build(..., skip=))."""
     ids = [user.pk for user in users]
-    return set(EmailOptOut.objects.filter(user__in=ids, kind=kind).values_list("user", flat=True))
+    return set().union(*(opted_out_ids(ids, kind) for opted_out_ids in OPT_OUTS))
 
 
 def build(template, *, user=None, to=None, context=None, kind=None, attachments=(), skip=None):
@@ -108,7 +113,7 @@ def build(template, *, user=None, to=None, context=None, kind=None, attachments=
         if skip is not None:
             if user.pk in skip:
                 return None
-        elif EmailOptOut.objects.filter(user=user, kind=kind).exists():
+        elif user.pk in opted_out([user], kind):
             return None
         link = unsubscribe_url(user, kind)
         context.update(unsubscribe_url=link, preferences_url=absolute_url(reverse("me:emails")))
