@@ -1,7 +1,6 @@
 import json
 
 from allauth.account.decorators import reauthentication_required
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
@@ -11,49 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import emails, personal_data
 from accounts.forms import DeleteAccountForm, EmailPreferencesForm
 from accounts.models import EmailKind
-from events.links import subscribe_urls
-from events.models import FeedToken, Registration
 from mentoring_hub.mail import read_unsubscribe_token
-
-
-@require_safe
-@login_required
-def dashboard(request):
-    registrations = (
-        request.user.registrations.exclude(status=Registration.Status.CANCELLED)
-        .select_related("event", "event__host")
-        .order_by("event__starts_on", "event__starts_at")
-    )
-    proposals = request.user.proposals.select_related("campaign", "event")
-    feed = FeedToken.for_user(request.user)
-    https_url, webcal_url = subscribe_urls(settings.SITE_URL, feed.get_absolute_url())
-    return render(
-        request,
-        "accounts/dashboard.html",
-        {
-            "registrations": registrations,
-            "proposals": proposals,
-            "feed_https_url": https_url,
-            "feed_webcal_url": webcal_url,
-        },
-    )
-
-
-@require_POST
-@login_required
-def regenerate_feed(request):
-    """A new private feed address; calendars using the old one stop receiving it."""
-    FeedToken.for_user(request.user).regenerate()
-    messages.success(
-        request,
-        _("Your calendar has a new address. Subscribe again with it: the old one no longer works."),
-    )
-    return redirect("me:dashboard")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -16,7 +16,7 @@ from accounts import ratelimit
 from community import recognition
 from community.forms import NominationForm, StoryForm, ThankYouForm
 from community.models import Guide, Story, ThankYou
-from events.views import current_campaign
+from events.campaigns import current_campaign
 from mentoring_hub import cards
 from mentors.models import Profile
 

@@ -17,7 +17,7 @@ from events import booking, links, proposals
 from events.cache import public_page
 from events.forms import AgendaFilterForm, ProposalForm
 from events.listing import rows
-from events.models import Campaign, Event, Proposal, Registration
+from events.models import Event, FeedToken, Proposal, Registration
 from events.templatetags.events_tags import long_date, time_range, weekday_name
 from mentoring_hub import cards
 
@@ -208,13 +208,16 @@ def register(request, slug):
     return redirect(event)
 
 
-def current_campaign(today=None):
-    """The campaign running now or next; else the most recent one."""
-    today = today or timezone.localdate()
-    return (
-        Campaign.objects.filter(ends_on__gte=today).order_by("starts_on").first()
-        or Campaign.objects.order_by("-ends_on").first()
+@require_POST
+@login_required
+def regenerate_feed(request):
+    """A new private feed address; calendars using the old one stop receiving it."""
+    FeedToken.for_user(request.user).regenerate()
+    messages.success(
+        request,
+        _("Your calendar has a new address. Subscribe again with it: the old one no longer works."),
     )
+    return redirect("me:dashboard")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

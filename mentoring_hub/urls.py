@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from accounts import urls as account_urls
 from accounts import views as account_views
 from community import urls as community_urls
+from events import views as event_views
 from mentoring import urls as mentoring_urls
 from mentoring_hub import views
 from mentors import urls as mentors_urls
@@ -14,6 +16,15 @@ from mentors import urls as mentors_urls
 admin.site.login = secure_admin_login(admin.site.login)
 
 handler500 = "mentoring_hub.views.server_error"
+
+# /me/: the member's page, and what changes their private calendar address, beside the
+# account's own pages, in one namespace. The first two show or change what other apps
+# hold, so they are added here, above the apps, rather than in accounts.urls.
+me_urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    *account_urls.urlpatterns,
+    path("feed/regenerate", event_views.regenerate_feed, name="regenerate_feed"),
+]
 
 # Mentoring and community pages began in the mentors app: their URL names stay in the
 # `mentors` namespace, so every template, email and bookmark keeps working.
@@ -35,7 +46,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("events/", include("events.urls")),
     path("accounts/", include("allauth.urls")),
-    path("me/", include("accounts.urls")),
+    path("me/", include((me_urlpatterns, "me"))),
     path("", include((people, "mentors"))),
     path("unsubscribe/<str:token>/", account_views.unsubscribe, name="unsubscribe"),
     path("terms/", account_views.terms, name="terms"),

@@ -2,6 +2,7 @@ import functools
 import sys
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
@@ -14,9 +15,10 @@ from django.views.decorators.http import require_safe
 
 from community.models import Guide, Story
 from events.cache import public_page
+from events.campaigns import current_campaign
+from events.links import subscribe_urls
 from events.listing import rows
-from events.models import Event
-from events.views import current_campaign
+from events.models import Event, FeedToken, Registration
 from mentoring_hub.redis_cache import cache_health
 
 
@@ -38,6 +40,31 @@ def home(request):
         request,
         "home.html",
         {"campaign": campaign, "sessions": sessions, "stories": stories, "guides": guides},
+    )
+
+
+@require_safe
+@login_required
+def dashboard(request):
+    """The member's page: their profile, sessions, calendar and proposals, and their
+    account. The project's, not an app's: every app has a part in it."""
+    registrations = (
+        request.user.registrations.exclude(status=Registration.Status.CANCELLED)
+        .select_related("event", "event__host")
+        .order_by("event__starts_on", "event__starts_at")
+    )
+    proposals = request.user.proposals.select_related("campaign", "event")
+    feed = FeedToken.for_user(request.user)
+    https_url, webcal_url = subscribe_urls(settings.SITE_URL, feed.get_absolute_url())
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {
+            "registrations": registrations,
+            "proposals": proposals,
+            "feed_https_url": https_url,
+            "feed_webcal_url": webcal_url,
+        },
     )
 
 
