@@ -5,8 +5,11 @@ model name to the actions allowed); the group is brought up to date after every
 migrate, so a new model's permissions reach organisers with the release that adds it.
 """
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
 from django.db.models import Q
 
 ALL = ("add", "change", "delete", "view")
@@ -49,3 +52,24 @@ def sync_organisers_group(sender=None, **kwargs):
     group, _created = Group.objects.get_or_create(name=settings.ORGANISERS_GROUP)
     group.permissions.set(organiser_permissions())
     return group
+
+
+def appoint_organiser(email, *, user=None, password=None):
+    """Make `user` (or a new account for `email`, with `password`) an organiser: staff,
+    in the Organisers group, the address verified and primary; never a superuser.
+    Idempotent. They set up two-factor sign-in on their first visit to the admin."""
+    with transaction.atomic():
+        if user is None:
+            user = get_user_model().objects.create_user(
+                username=email, email=email, password=password
+            )
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        group = Group.objects.filter(name=settings.ORGANISERS_GROUP).first()
+        user.groups.add(group or sync_organisers_group())
+        EmailAddress.objects.update_or_create(
+            user=user,
+            email__iexact=email,
+            defaults={"email": email, "verified": True, "primary": True},
+        )
+    return user

@@ -1,17 +1,13 @@
 import getpass
 import sys
 
-from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
-from django.db import transaction
 
-from accounts.organisers import sync_organisers_group
+from accounts.organisers import appoint_organiser
 
 
 class Command(BaseCommand):
@@ -42,18 +38,7 @@ class Command(BaseCommand):
                 validate_password(password, User(email=email))
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from None
-        with transaction.atomic():
-            if user is None:
-                user = User.objects.create_user(username=email, email=email, password=password)
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
-            group = Group.objects.filter(name=settings.ORGANISERS_GROUP).first()
-            user.groups.add(group or sync_organisers_group())
-            EmailAddress.objects.update_or_create(
-                user=user,
-                email__iexact=email,
-                defaults={"email": email, "verified": True, "primary": True},
-            )
+        appoint_organiser(email, user=user, password=password)
         self.stdout.write(
             f"{email} is an organiser. They will set up two-factor sign-in at /admin/."
         )
