@@ -33,6 +33,7 @@ run: $(VENV)/.installed | var
 	$(RUN_ENV) $(PY) manage.py load_schedule --demo
 	$(RUN_ENV) $(PY) manage.py load_demo
 	$(RUN_ENV) $(PY) manage.py load_demo_mentors
+	$(RUN_ENV) $(PY) manage.py load_demo_mentoring
 	@$(RUN_ENV) $(PY) manage.py feed_url demo@example.org | sed 's/^/demo member calendar feed: /'
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -45,11 +45,6 @@ ALLOWED_TODAY = {
         "accounts.middleware",
     ): "the shared admin site asks accounts whether staff passed two-factor; the site's "
     "permission rule belongs with accounts' organisers (issue #22)",
-    (
-        "mentors.management.commands.load_demo_mentors",
-        "mentoring.models",
-    ): "the demo loader also seeds mentorships, agreements, goals and groups; that part "
-    "belongs to a command of mentoring's",
 }
 
 # Modules that handle requests, by their name; apart from `apps` (which wires the app

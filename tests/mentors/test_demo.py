@@ -17,22 +17,6 @@ def test_demo_mentors_fill_the_directory_and_loading_twice_is_harmless(client):
     assert "Demo Member" not in page  # a mentee is not in the mentor directory
 
 
-def test_the_demo_member_has_a_mentorship_and_a_group_to_look_at(client):
-    from mentoring.models import Agreement, MentoringGroup, Mentorship
-
-    call_command("load_demo", stdout=None)
-    call_command("load_demo_mentors")
-    call_command("load_demo_mentors")
-    pair = Mentorship.objects.get()
-    assert Agreement.objects.get(mentorship=pair).mentor_confirmed_at
-    assert MentoringGroup.objects.count() == 1
-    client.force_login(pair.mentee.user)
-    page = client.get(pair.get_absolute_url()).content.decode()
-    assert "Prepare for my first supervisory role" in page
-    assert "You have not confirmed this version yet." in page
-    assert "Demo: first-time supervisors circle" in client.get("/groups/").content.decode()
-
-
 def test_a_sensitive_search_of_the_demo_directory_finds_its_long_standing_mentors(client):
     from accounts.models import User
 

@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from mentoring.models import Agreement, Goal, MentoringGroup, Mentorship
 from mentors import sensitive
 from mentors.models import CareerField, Language, Organisation, Profile, Topic
 
@@ -172,36 +171,4 @@ class Command(BaseCommand):
                     time_zone="America/New_York",
                 )
                 profile.goals.set(Topic.objects.filter(name__in=["Leadership", "Career planning"]))
-            self.mentoring(demo)
         self.stdout.write(f"demo mentors: {len(DEMO_MENTORS)} in the directory at /mentors/")
-
-    def mentoring(self, demo):
-        """The demo member's mentorship (with an agreement and a goal) and a group."""
-        mentee = Profile.objects.filter(user=demo).first() if demo else None
-        mentor = Profile.objects.filter(user__email="demo-mentor-1@example.org").first()
-        if mentee is None or mentor is None:
-            return
-        if not Mentorship.objects.filter(mentee=mentee).exists():
-            pair = Mentorship.objects.create(mentor=mentor, mentee=mentee, origin="request")
-            Agreement.objects.create(
-                mentorship=pair,
-                expectations="Monthly video calls; the mentee brings an agenda.",
-                frequency=Agreement.Frequency.MONTHLY,
-                meeting_format=Profile.Format.VIDEO,
-                mentor_confirmed_at=timezone.now(),
-            )
-            Goal.objects.create(
-                mentorship=pair,
-                title="Prepare for my first supervisory role",
-                next_steps="List three situations to practise.",
-            )
-        MentoringGroup.objects.get_or_create(
-            name="Demo: first-time supervisors circle",
-            defaults={
-                "kind": MentoringGroup.Kind.MENTORING,
-                "description": "A facilitated circle for new supervisors (demo content).",
-                "facilitator": mentor,
-                "size_limit": 8,
-                "expectations": "Four monthly sessions; come with one real situation each time.",
-            },
-        )
