@@ -1,5 +1,3 @@
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import is_mfa_enabled
 from csp.constants import UNSAFE_INLINE
 from django.contrib import admin
 from django.contrib.admin import widgets
@@ -10,24 +8,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.middleware import passed_two_factor
 from mentoring_hub import mail
-
-
-class AdminSite(admin.AdminSite):
-    site_header = _("Mentoring Hub organisers")
-    site_title = _("Mentoring Hub admin")
-    index_title = _("Run the campaign")
-
-    def has_permission(self, request):
-        """Staff, and signed in with two-factor in this session (see the middleware,
-        which sends staff without it to set it up)."""
-        user = request.user
-        return (
-            super().has_permission(request)
-            and is_mfa_enabled(user, [Authenticator.Type.TOTP])
-            and passed_two_factor(request, user)
-        )
 
 
 def field_path(model, lookup):

@@ -29,4 +29,4 @@ class AdminConfig(admin_apps.AdminConfig):
     """Django's admin on our AdminSite (two-factor required for staff)."""
 
     default = False
-    default_site = "mentoring_hub.admin.AdminSite"
+    default_site = "accounts.admin_site.OrganisersAdminSite"
