@@ -547,8 +547,7 @@ class ProposalAdmin(ModelAdmin):
         note = form.cleaned_data.get("organiser_note", "")
         try:
             if decision == "approve":
-                obj.organiser_note = note
-                proposals.approve(obj)
+                proposals.approve(obj, note)
             elif decision == "changes":
                 proposals.request_changes(obj, note)
             elif decision == "decline":

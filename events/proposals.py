@@ -51,8 +51,9 @@ def notify(proposal):
     )
 
 
-def approve(proposal, now=None):
-    """Publish the proposed session, with the proposer as its contact."""
+def approve(proposal, note="", now=None):
+    """Publish the proposed session, with the proposer as its contact; `note` goes to
+    the proposer with the news."""
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.state == Proposal.State.APPROVED:
@@ -87,7 +88,7 @@ def approve(proposal, now=None):
             place=proposal.place,
         )
         proposal.event = event
-        decide(proposal, Proposal.State.APPROVED, proposal.organiser_note, now)
+        decide(proposal, Proposal.State.APPROVED, note, now)
     return proposal
 
 

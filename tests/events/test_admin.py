@@ -333,6 +333,9 @@ def test_proposal_decisions_from_the_admin(organiser_client, django_capture_on_c
     assert event.join_options.get().place == "Hillside School hall"
     assert event.summary == "Alumni mentors meet sixth-formers."
     assert mail.outbox[-1].subject == "Your session is published: Careers breakfast"
+    # The organiser's note goes with the approval, kept and emailed.
+    assert proposal.organiser_note == "Lovely idea."
+    assert "Lovely idea." in mail.outbox[-1].body
 
 
 def test_proposal_review_shows_the_times_in_the_proposals_own_zone(organiser_client):
