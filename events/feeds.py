@@ -296,7 +296,7 @@ def feed_json(request):
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,128}")
 
 # Other apps add entries to personal feeds: objects with stamp(user) -> str (part of
-# the ETag; changes when their entries change) and entries(user) -> [(bytes, zone, year)].
+# the ETag; changes when their entries change) and entries(user) -> [ics.Entry].
 PERSONAL_PARTS = []
 
 
@@ -356,13 +356,7 @@ def event_ics(request, slug):
         slug=slug,
     )
     show = event.join_details_visible_to(request.user)
-    component = ics.vevent(event, site_url=settings.SITE_URL, show_join=show)
-    body = ics.calendar(
-        [component.to_ical()],
-        name=event.title,
-        zones=[] if event.time_tbd else [event.time_zone],
-        years=(event.starts_on.year, event.starts_on.year),
-    )
+    body = ics.session_calendar(event, site_url=settings.SITE_URL, show_join=show)
     return calendar_response(body, f"{event.slug}.ics", event.updated_at, attachment=True)
 
 

@@ -16,6 +16,7 @@ import logging
 import threading
 import uuid
 import zoneinfo
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from dateutil.rrule import rrulestr
@@ -47,6 +48,38 @@ _heads: dict = {}  # calendar() arguments -> serialised header with its VTIMEZON
 def uid(event):
     """Stable for the life of the session: from its UUID, never from editable fields."""
     return f"{event.uid}@{UID_DOMAIN}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A serialised VEVENT for a feed, with what the feed's header needs of it: the
+    zone its times are in (None for a date without a time) and its year."""
+
+    data: bytes
+    zone: str | None
+    year: int
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A mentoring or group meeting as a calendar shows it. The caller decides what
+    goes in (whose name, which page, where); this module decides how it is written.
+
+    `key` names the meeting for good ("meeting-12", "group-meeting-3"): the UID is
+    made from it and must never change. `how` is the format (video, phone, online, a
+    city), `where` the place or link the people meeting may see ("" for none)."""
+
+    key: str
+    summary: str
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str
+    updated_at: datetime
+    sequence: int
+    cancelled: bool
+    how: str
+    where: str
+    page: str
 
 
 @functools.lru_cache(maxsize=16)
@@ -159,6 +192,48 @@ def vevent(event, *, site_url, show_join, join_url=None, page=None):
     return component
 
 
+def session_calendar(event, *, site_url, show_join, join_url=None):
+    """One session as a calendar of its own (a download, an email attachment): its
+    VEVENT (see vevent()) with the VTIMEZONE of its zone."""
+    component = vevent(event, site_url=site_url, show_join=show_join, join_url=join_url)
+    return calendar(
+        [serialise(component)],
+        name=event.title,
+        zones=[] if event.time_tbd else [event.time_zone],
+        years=(event.starts_on.year, event.starts_on.year),
+    )
+
+
+def meeting_vevent(meeting):
+    """A Meeting as a VEVENT. A cancelled meeting keeps its UID, with a higher SEQUENCE
+    and without its place: calendars drop it (and, after a block, the other side
+    gets no place)."""
+    words = labels(translation.get_language())
+    summary = meeting.summary
+    if meeting.cancelled:
+        summary = words["cancelled"] % {"title": summary}
+    zone = zoneinfo.ZoneInfo(meeting.time_zone)
+    component = VEvent()
+    component["UID"] = vText(f"{meeting.key}@{UID_DOMAIN}")
+    component["SUMMARY"] = vText(summary)
+    component["DTSTART"] = vDDDTypes(meeting.starts_at.astimezone(zone))
+    component["DTEND"] = vDDDTypes(meeting.ends_at.astimezone(zone))
+    component["DTSTAMP"] = vDDDTypes(meeting.updated_at.astimezone(UTC))
+    component["LAST-MODIFIED"] = vDDDTypes(meeting.updated_at.astimezone(UTC))
+    component["SEQUENCE"] = vInt(meeting.sequence)
+    component["STATUS"] = vText("CANCELLED" if meeting.cancelled else "CONFIRMED")
+    if not meeting.cancelled:
+        component["LOCATION"] = vText(meeting.where or meeting.how)
+    component["DESCRIPTION"] = vText(f"{meeting.how}\n{meeting.page}")
+    component["URL"] = vUri(meeting.page)
+    return component
+
+
+def meeting_entry(meeting):
+    """A Meeting, serialised for a personal feed."""
+    return Entry(serialise(meeting_vevent(meeting)), meeting.time_zone, meeting.starts_at.year)
+
+
 # A cold build of a 1,000-session feed spent most of its time in icalendar turning
 # properties into content lines: a line object, a text conversion and an empty
 # parameter set per property, and folding by walking every character (encoding each
@@ -265,7 +340,7 @@ def feed(rows, load, *, site_url, name, description="", show_join, join_url=None
     (join options, campaign and host loaded) for the sessions whose stored VEVENT is
     out of date, so an unchanged session costs no model instance and no serialisation.
     `show_join(row)` and `join_url(row)` decide what each reader may see. `extra` are
-    other serialised VEVENTs for the same calendar, as (bytes, zone, year).
+    other entries (Entry) for the same calendar.
     """
     variant = "personal" if join_url else "public"
     language = translation.get_language()
@@ -313,10 +388,10 @@ def feed(rows, load, *, site_url, name, description="", show_join, join_url=None
         years.add(row["starts_on"].year)
         if not row["time_tbd"]:
             zones.add(row["time_zone"])
-    for data, zone, year in extra:
-        entries.append(data)
-        zones.add(zone)
-        years.add(year)
+    for entry in extra:
+        entries.append(entry.data)
+        zones.add(entry.zone)
+        years.add(entry.year)
     share(made)
     counts = {}
     for row in rows:
