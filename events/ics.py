@@ -40,7 +40,7 @@ END = b"END:VCALENDAR\r\n"
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
-_entries: dict = {}  # (event pk, variant) -> (stamp, bytes)
+_entries: dict = {}  # Slot -> Stored
 _zones: dict = {}  # (zone, first year, last year) -> VTIMEZONE
 _heads: dict = {}  # calendar() arguments -> serialised header with its VTIMEZONEs
 
@@ -290,9 +290,41 @@ def serialise(component):
     return b"\r\n".join(lines) + b"\r\n"
 
 
-def stamp(row, *, site_url, show_join, join_url, language):
+@dataclass(frozen=True)
+class Stamp:
     """What a stored VEVENT depends on: when any of it changes, it is rebuilt."""
-    return (row["sequence"], row["updated_at"], show_join, join_url, site_url, language)
+
+    sequence: int
+    updated_at: datetime
+    show_join: bool
+    join_url: str | None
+    site_url: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where a session's VEVENT is stored: public and personal feeds write it apart."""
+
+    pk: int
+    variant: str
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A session in the feed being built: where its VEVENT is stored and the stamp the
+    stored VEVENT must have."""
+
+    slot: Slot
+    stamp: Stamp
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A VEVENT serialised for this process, with the stamp it was written for."""
+
+    stamp: Stamp
+    data: bytes
 
 
 # Serialised VEVENTs are also kept in the shared cache, under their stamp: a worker that
@@ -306,16 +338,16 @@ SHARED_TIMEOUT = 7 * 24 * 3600
 ENTRY_FORMAT = 2
 
 
-def shared_key(slot, mark):
-    digest = hashlib.sha256(repr(mark).encode()).hexdigest()[:24]
-    return f"ics{ENTRY_FORMAT}:{slot[0]}:{slot[1]}:{digest}"
+def shared_key(wanted):
+    digest = hashlib.sha256(repr(wanted.stamp).encode()).hexdigest()[:24]
+    return f"ics{ENTRY_FORMAT}:{wanted.slot.pk}:{wanted.slot.variant}:{digest}"
 
 
 def shared_entries(stale):
-    """{slot: bytes} for the stale entries another process already serialised."""
+    """{slot: bytes} for the stale entries (Wanted) another process already serialised."""
     if not stale:
         return {}
-    keys = {shared_key(slot, mark): slot for slot, mark in stale}
+    keys = {shared_key(wanted): wanted.slot for wanted in stale}
     try:
         found = cache.get_many(list(keys))
     except Exception:  # the cache is down: serialise here
@@ -342,70 +374,103 @@ def feed(rows, load, *, site_url, name, description="", show_join, join_url=None
     `show_join(row)` and `join_url(row)` decide what each reader may see. `extra` are
     other entries (Entry) for the same calendar.
     """
-    variant = "personal" if join_url else "public"
-    language = translation.get_language()
-    wanted = []
-    for row in rows:
-        visible = show_join(row)
-        link = join_url(row) if join_url else None
-        wanted.append(
-            (
-                row,
-                (row["pk"], variant),
-                stamp(row, site_url=site_url, show_join=visible, join_url=link, language=language),
-                visible,
-                link,
-            )
-        )
-    stale = [
-        (slot, mark)
-        for _row, slot, mark, _v, _l in wanted
-        if _entries.get(slot, (None,))[0] != mark
-    ]
-    fetched = shared_entries(stale)
-    missing = [slot[0] for slot, _mark in stale if slot not in fetched]
-    events = load(missing) if missing else {}
-    path = session_paths()
-    made = {}
-    entries, zones, years = [], set(), set()
-    for row, slot, mark, visible, link in wanted:
-        if slot in fetched or row["pk"] in events:
-            data = fetched.get(slot)
-            if data is None:
-                event = events[row["pk"]]
-                component = vevent(
-                    event,
-                    site_url=site_url,
-                    show_join=visible,
-                    join_url=link,
-                    page=site_url + path(event.slug),
-                )
-                data = serialise(component)
-                made[shared_key(slot, mark)] = data
-            with _lock:
-                _entries[slot] = (mark, data)
-        entries.append(_entries[slot][1])
-        years.add(row["starts_on"].year)
-        if not row["time_tbd"]:
-            zones.add(row["time_zone"])
-    for entry in extra:
-        entries.append(entry.data)
-        zones.add(entry.zone)
-        years.add(entry.year)
-    share(made)
-    counts = {}
-    for row in rows:
-        if not row["time_tbd"]:
-            counts[row["time_zone"]] = counts.get(row["time_zone"], 0) + 1
+    wanted = wanted_entries(rows, site_url=site_url, show_join=show_join, join_url=join_url)
+    refresh(stale_entries(wanted), load, site_url)
+    entries = [_entries[item.slot].data for item in wanted]
+    span = Span.of(rows, extra)
     return calendar(
-        entries,
+        [*entries, *(entry.data for entry in extra)],
         name=name,
         description=description,
-        zones=zones,
-        years=(min(years), max(years)) if years else None,
-        default_zone=max(counts, key=counts.get) if counts else None,
+        zones=span.zones,
+        years=span.years,
+        default_zone=span.default_zone,
         key=key,
     )
+
+
+def wanted_entries(rows, *, site_url, show_join, join_url):
+    """Each row as a Wanted: what its reader may see decides its stamp."""
+    variant = "personal" if join_url else "public"
+    language = translation.get_language()
+    return [
+        Wanted(
+            Slot(row["pk"], variant),
+            Stamp(
+                sequence=row["sequence"],
+                updated_at=row["updated_at"],
+                show_join=show_join(row),
+                join_url=join_url(row) if join_url else None,
+                site_url=site_url,
+                language=language,
+            ),
+        )
+        for row in rows
+    ]
+
+
+def stale_entries(wanted):
+    """The Wanted whose VEVENT this process does not hold with their stamp."""
+    return [
+        item for item in wanted if getattr(_entries.get(item.slot), "stamp", None) != item.stamp
+    ]
+
+
+def refresh(stale, load, site_url):
+    """Store the stale entries' VEVENTs in this process: from the shared cache when
+    another process serialised them, else serialised here (and shared)."""
+    fetched = shared_entries(stale)
+    missing = [item for item in stale if item.slot not in fetched]
+    made = serialised(missing, load, site_url)
+    share({shared_key(item): made[item.slot] for item in missing})
+    with _lock:
+        for item in stale:
+            data = fetched[item.slot] if item.slot in fetched else made[item.slot]
+            _entries[item.slot] = Stored(item.stamp, data)
+
+
+def serialised(missing, load, site_url):
+    """{slot: bytes}: the missing entries' sessions loaded and serialised."""
+    if not missing:
+        return {}
+    events = load([item.slot.pk for item in missing])
+    path = session_paths()
+    made = {}
+    for item in missing:
+        event = events[item.slot.pk]
+        component = vevent(
+            event,
+            site_url=site_url,
+            show_join=item.stamp.show_join,
+            join_url=item.stamp.join_url,
+            page=site_url + path(event.slug),
+        )
+        made[item.slot] = serialise(component)
+    return made
+
+
+@dataclass(frozen=True)
+class Span:
+    """What a feed's header needs of its entries: the zones their times use, the years
+    they span (first, last; None for no entry) and the zone most sessions use."""
+
+    zones: frozenset
+    years: tuple[int, int] | None
+    default_zone: str | None
+
+    @classmethod
+    def of(cls, rows, extra=()):
+        timed = [row["time_zone"] for row in rows if not row["time_tbd"]]
+        zones = {*timed, *(entry.zone for entry in extra if entry.zone)}
+        years = {*(row["starts_on"].year for row in rows), *(entry.year for entry in extra)}
+        counts = {}
+        for zone in timed:
+            counts[zone] = counts.get(zone, 0) + 1
+        return cls(
+            zones=frozenset(zones),
+            years=(min(years), max(years)) if years else None,
+            default_zone=max(counts, key=counts.get) if counts else None,
+        )
 
 
 def vtimezone(zone, first_year, last_year):

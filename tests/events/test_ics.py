@@ -357,7 +357,7 @@ def test_stored_feeds_stay_within_their_byte_budget(client, launch_schedule, mon
         feed(client, f"?q={word[:n]}{word[n].upper()}{word[n + 1 :]}")
     assert len(feeds._built) <= 3
     assert feeds._built_bytes <= feeds.MAX_BUILT_BYTES
-    assert feeds._built_bytes == sum(len(v[2]) + len(v[3]) for v in feeds._built.values())
+    assert feeds._built_bytes == sum(v.size for v in feeds._built.values())
     assert len(feed(client).content) == one
 
 
