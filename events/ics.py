@@ -557,6 +557,18 @@ class CalendarError(ValueError):
     """A calendar we will not import; the message says what is wrong, for a person."""
 
 
+@dataclass(frozen=True)
+class Series:
+    """A VEVENT to import: its UID, its title on one line, and its (first) start and end
+    (a date or an aware or floating datetime; no end is None)."""
+
+    component: object
+    uid: str
+    title: str
+    start: date
+    end: date | None
+
+
 def parse_sessions(data, *, default_zone):
     """Sessions from iCalendar bytes, as plain dicts, or CalendarError.
 
@@ -566,6 +578,27 @@ def parse_sessions(data, *, default_zone):
     occurrence's date); rules that would make more than MAX_OCCURRENCES sessions, or
     never end, are refused rather than cut short.
     """
+    sessions, seen = [], set()
+    for component in vevents(calendar_text(data)):
+        title = session_title(component)
+        uid_value = session_uid(component, title)
+        if component.get("RECURRENCE-ID") is not None:
+            continue  # a changed occurrence: the series is imported from its rule
+        if uid_value in seen:
+            raise CalendarError(_("The UID %(uid)s is used by two events.") % {"uid": uid_value})
+        seen.add(uid_value)
+        start = start_of(component, title)
+        series = Series(component, uid_value, title, start, end_of(component, title, start))
+        sessions += occurrences(series, default_zone)
+        if len(sessions) > MAX_SESSIONS:
+            raise CalendarError(
+                _("The calendar has more than %(n)s sessions.") % {"n": MAX_SESSIONS}
+            )
+    return sessions
+
+
+def calendar_text(data):
+    """The file as text, if it is small enough, UTF-8 and looks like iCalendar."""
     if len(data) > MAX_IMPORT_BYTES:
         raise CalendarError(_("The file is larger than 2 MB."))
     try:
@@ -576,6 +609,11 @@ def parse_sessions(data, *, default_zone):
         ) from None
     if "BEGIN:VCALENDAR" not in text[:2000].upper():
         raise CalendarError(_("This is not an iCalendar (.ics) file."))
+    return text
+
+
+def vevents(text):
+    """The calendar's VEVENTs, at least one."""
     try:
         calendar = Calendar.from_ical(text)
     except Exception as exc:  # icalendar raises several types for malformed input
@@ -585,73 +623,88 @@ def parse_sessions(data, *, default_zone):
     events = list(calendar.walk("VEVENT"))
     if not events:
         raise CalendarError(_("The calendar has no events."))
-    sessions, seen = [], set()
-    for component in events:
-        # A summary over several lines is fine in other calendars; a session title is
-        # one line, so the lines are joined (the preview shows the title as imported).
-        title = one_line(str(component.get("SUMMARY", ""))) or _("Untitled session")
-        uid_value = str(component.get("UID", "")).strip()
-        if not uid_value:
-            raise CalendarError(_("“%(title)s” has no UID.") % {"title": title})
-        if component.get("RECURRENCE-ID") is not None:
-            continue  # a changed occurrence: the series is imported from its rule
-        if uid_value in seen:
-            raise CalendarError(_("The UID %(uid)s is used by two events.") % {"uid": uid_value})
-        seen.add(uid_value)
-        try:
-            start = component.decoded("DTSTART")
-        except (KeyError, ValueError):
-            start = None
-        if not isinstance(start, date):  # a datetime is a date too; a broken value is text
-            raise CalendarError(_("“%(title)s” has no valid start (DTSTART).") % {"title": title})
-        try:
-            end = component.decoded("DTEND") if "DTEND" in component else None
-            if end is None and "DURATION" in component:
-                end = start + component.decoded("DURATION")
-        except (ValueError, TypeError):
-            raise CalendarError(_("“%(title)s” has an invalid end.") % {"title": title}) from None
-        if end is not None and not isinstance(end, date):
-            raise CalendarError(_("“%(title)s” has an invalid end.") % {"title": title})
-        base = session_fields(component, title, uid_value, start, end, default_zone)
-        if "RRULE" in component:
-            rule = component["RRULE"]
-            if not (rule.get("COUNT") or rule.get("UNTIL")):
-                raise CalendarError(
-                    _("“%(title)s” repeats without end; import its sessions one by one.")
-                    % {"title": title}
-                )
-            try:
-                occurrences = rrulestr(rule.to_ical().decode(), dtstart=start)
-            except (ValueError, TypeError):
-                raise CalendarError(
-                    _("“%(title)s” has an invalid repeat rule.") % {"title": title}
-                ) from None
-            starts = []
-            for occurrence in occurrences:
-                starts.append(occurrence)
-                if len(starts) > MAX_OCCURRENCES:
-                    raise CalendarError(
-                        _("“%(title)s” repeats into more than %(n)s sessions.")
-                        % {"title": title, "n": MAX_OCCURRENCES}
-                    )
-            for occurrence in starts:
-                shifted = session_fields(
-                    component,
-                    title,
-                    uid_value,
-                    occurrence,
-                    end and occurrence + (end - start),
-                    default_zone,
-                )
-                shifted["uid"] = f"{uid_value}/{shifted['starts_on'].isoformat()}"
-                sessions.append(shifted)
-        else:
-            sessions.append(base)
-        if len(sessions) > MAX_SESSIONS:
-            raise CalendarError(
-                _("The calendar has more than %(n)s sessions.") % {"n": MAX_SESSIONS}
-            )
+    return events
+
+
+def session_title(component):
+    # A summary over several lines is fine in other calendars; a session title is
+    # one line, so the lines are joined (the preview shows the title as imported).
+    return one_line(str(component.get("SUMMARY", ""))) or _("Untitled session")
+
+
+def session_uid(component, title):
+    uid_value = str(component.get("UID", "")).strip()
+    if not uid_value:
+        raise CalendarError(_("“%(title)s” has no UID.") % {"title": title})
+    return uid_value
+
+
+def start_of(component, title):
+    try:
+        start = component.decoded("DTSTART")
+    except (KeyError, ValueError):
+        start = None
+    if not isinstance(start, date):  # a datetime is a date too; a broken value is text
+        raise CalendarError(_("“%(title)s” has no valid start (DTSTART).") % {"title": title})
+    return start
+
+
+def end_of(component, title, start):
+    """DTEND, or the start plus DURATION, or None."""
+    try:
+        end = component.decoded("DTEND") if "DTEND" in component else None
+        if end is None and "DURATION" in component:
+            end = start + component.decoded("DURATION")
+    except (ValueError, TypeError):
+        raise CalendarError(_("“%(title)s” has an invalid end.") % {"title": title}) from None
+    if end is not None and not isinstance(end, date):
+        raise CalendarError(_("“%(title)s” has an invalid end.") % {"title": title})
+    return end
+
+
+def occurrences(series, default_zone):
+    """The series' sessions: itself, or each occurrence of its repeat rule (UID and
+    date: "uid/2027-01-12")."""
+    first = series_session(series, series.start, series.end, default_zone)
+    if "RRULE" not in series.component:
+        return [first]
+    sessions = []
+    for start in repeat_starts(series):
+        end = series.end and start + (series.end - series.start)
+        session = series_session(series, start, end, default_zone)
+        session["uid"] = f"{series.uid}/{session['starts_on'].isoformat()}"
+        sessions.append(session)
     return sessions
+
+
+def series_session(series, start, end, default_zone):
+    return session_fields(series.component, series.title, series.uid, start, end, default_zone)
+
+
+def repeat_starts(series):
+    """The starts of a repeat rule's occurrences; CalendarError for a rule without end,
+    an invalid rule or more than MAX_OCCURRENCES occurrences."""
+    title = series.title
+    rule = series.component["RRULE"]
+    if not (rule.get("COUNT") or rule.get("UNTIL")):
+        raise CalendarError(
+            _("“%(title)s” repeats without end; import its sessions one by one.") % {"title": title}
+        )
+    try:
+        rule_starts = rrulestr(rule.to_ical().decode(), dtstart=series.start)
+    except (ValueError, TypeError):
+        raise CalendarError(
+            _("“%(title)s” has an invalid repeat rule.") % {"title": title}
+        ) from None
+    starts = []
+    for start in rule_starts:
+        starts.append(start)
+        if len(starts) > MAX_OCCURRENCES:
+            raise CalendarError(
+                _("“%(title)s” repeats into more than %(n)s sessions.")
+                % {"title": title, "n": MAX_OCCURRENCES}
+            )
+    return starts
 
 
 def session_fields(component, title, uid_value, start, end, default_zone):
