@@ -155,13 +155,29 @@ def load_events(pks):
     return {event.pk: event for event in events}
 
 
-def forget():
-    """Drop every feed built in this process (a new process, for tests and bench/)."""
+def forget_feeds():
+    """Drop every feed built in this process."""
     global _built_bytes
     with _lock:
         _built.clear()
-        _spellings.clear()
         _built_bytes = 0
+
+
+def forget_spellings():
+    """Drop the canonical filters of every spelling seen in this process."""
+    with _lock:
+        _spellings.clear()
+
+
+def stored_feeds():
+    """The feeds this process holds (Built), least recently served first."""
+    with _lock:
+        return list(_built.values())
+
+
+def stored_bytes():
+    """What the stored feeds count against MAX_BUILT_BYTES: bodies and gzip forms."""
+    return _built_bytes
 
 
 def built(kind, build, request):

@@ -39,10 +39,24 @@ ZONE_YEARS = (2010, 2040)
 END = b"END:VCALENDAR\r\n"
 
 log = logging.getLogger(__name__)
+# What this process keeps between calendars; each store's figure is in bench/RESULTS.md
+# ("Figures behind design choices in the code"), and each has its forget_*() for tests
+# and bench/ (a new process).
 _lock = threading.Lock()
 _entries: dict = {}  # Slot -> Stored
-_zones: dict = {}  # (zone, first year, last year) -> VTIMEZONE
-_heads: dict = {}  # calendar() arguments -> serialised header with its VTIMEZONEs
+_zones: dict = {}  # (zone, first year, last year) -> serialised VTIMEZONE
+
+
+def forget_entries():
+    """Drop the VEVENTs serialised in this process (the shared cache keeps its own)."""
+    with _lock:
+        _entries.clear()
+
+
+def forget_zones():
+    """Drop the VTIMEZONEs serialised in this process."""
+    with _lock:
+        _zones.clear()
 
 
 def uid(event):
@@ -474,51 +488,53 @@ class Span:
 
 
 def vtimezone(zone, first_year, last_year):
-    """A VTIMEZONE with the zone's rules for the years given (built once per process).
+    """A VTIMEZONE with the zone's rules for the years given.
 
     Each change of offset is its own STANDARD or DAYLIGHT component with a DTSTART:
     icalendar would otherwise list later years as RDATEs, which some parsers (dateutil,
     so vobject) ignore, applying the first year's rules to every year.
     """
-    key = (zone, first_year, last_year)
-    if key not in _zones:
-        component = Timezone.from_tzid(
-            zone, first_date=date(first_year, 1, 1), last_date=date(first_year + 1, 1, 1)
+    component = Timezone.from_tzid(
+        zone, first_date=date(first_year, 1, 1), last_date=date(first_year + 1, 1, 1)
+    )
+    component["COMMENT"] = f"Rules for {first_year} to {last_year}."
+    for year in range(first_year + 1, last_year + 1):
+        later = Timezone.from_tzid(
+            zone, first_date=date(year, 1, 1), last_date=date(year + 1, 1, 1)
         )
-        component["COMMENT"] = f"Rules for {first_year} to {last_year}."
-        for year in range(first_year + 1, last_year + 1):
-            later = Timezone.from_tzid(
-                zone, first_date=date(year, 1, 1), last_date=date(year + 1, 1, 1)
-            )
-            for part in later.subcomponents:
-                if part["TZOFFSETFROM"].td != part["TZOFFSETTO"].td:  # a real change
-                    component.add_component(part)
+        for part in later.subcomponents:
+            if part["TZOFFSETFROM"].td != part["TZOFFSETTO"].td:  # a real change
+                component.add_component(part)
+    return component
+
+
+def zone_bytes(zone, first_year, last_year):
+    """vtimezone(), serialised once per process: every calendar with a time carries
+    one, and building and serialising it costs more than a feed's rebuild."""
+    key = (zone, first_year, last_year)
+    data = _zones.get(key)
+    if data is None:
+        data = serialise(vtimezone(zone, first_year, last_year))
         with _lock:
-            _zones[key] = component
-    return _zones[key]
+            _zones[key] = data
+    return data
 
 
 def calendar(entries, *, name, description="", zones=(), years=None, default_zone=None, key=""):
     """A VCALENDAR of already serialised VEVENTs.
 
     `zones` are the TZIDs the events use and `years` (first, last) the years they
-    span, so each VTIMEZONE carries the right rules for them. The header, VTIMEZONEs
-    included, is serialised once per set of arguments and kept.
+    span, so each VTIMEZONE carries the right rules for them (and at least ZONE_YEARS).
     """
     first, last = years or ZONE_YEARS
     first, last = min(first, ZONE_YEARS[0]), max(last, ZONE_YEARS[1])
-    head_key = (name, description, tuple(sorted(set(zones))), first, last, default_zone, key)
-    head = _heads.get(head_key)
-    if head is None:
-        head = calendar_head(name, description, sorted(set(zones)), first, last, default_zone, key)
-        with _lock:
-            if len(_heads) > 512:
-                _heads.clear()
-            _heads[head_key] = head
-    return b"".join([head, *entries, END])
+    head = calendar_head(name, description, default_zone, key)
+    timezones = [zone_bytes(zone, first, last) for zone in sorted(set(zones))]
+    return b"".join([head, *timezones, *entries, END])
 
 
-def calendar_head(name, description, zones, first, last, default_zone, key):
+def calendar_head(name, description, default_zone, key):
+    """The calendar's properties, serialised, without its END line."""
     cal = Calendar.new(
         prodid=PRODID,
         # The same feed keeps the same UID (RFC 7986) from build to build.
@@ -532,14 +548,12 @@ def calendar_head(name, description, zones, first, last, default_zone, key):
     cal["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # required by RFC 7986
     # icalendar 7 keeps these as unknown values, written unescaped: a name with a line
     # break (a campaign's, a host's) made to_ical() raise. As text, they are escaped.
-    for key, value in (("NAME", name), ("X-WR-CALNAME", name), ("X-WR-CALDESC", description)):
-        if key in cal:
-            cal[key] = vText(value)
+    for prop, value in (("NAME", name), ("X-WR-CALNAME", name), ("X-WR-CALDESC", description)):
+        if prop in cal:
+            cal[prop] = vText(value)
     cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
     if default_zone:
         cal.add("X-WR-TIMEZONE", default_zone)
-    for zone in zones:
-        cal.add_component(vtimezone(zone, first, last))
     head = cal.to_ical()
     if not head.endswith(END):  # icalendar always ends a calendar with END:VCALENDAR
         raise ValueError("unexpected calendar serialisation")
