@@ -155,6 +155,13 @@ def load_events(pks):
     return {event.pk: event for event in events}
 
 
+def forget():
+    """Drop every calendar store of this process, ics.py's too: a new worker's state
+    (for tests and bench/)."""
+    for forget_store in (forget_feeds, forget_spellings, ics.forget_entries, ics.forget_zones):
+        forget_store()
+
+
 def forget_feeds():
     """Drop every feed built in this process."""
     global _built_bytes

@@ -50,17 +50,6 @@ def parse_both(body):
     return by_vobject
 
 
-def new_process():
-    """Forget what this process built, as a newly started worker would have nothing."""
-    for forget in (
-        ics.forget_entries,
-        ics.forget_zones,
-        feeds.forget_feeds,
-        feeds.forget_spellings,
-    ):
-        forget()
-
-
 def feed(client, query=""):
     response = client.get(f"/events/feed.ics{query}")
     assert response.status_code == 200
@@ -356,7 +345,7 @@ def test_a_filter_value_that_becomes_valid_narrows_the_feed_at_once(client, laun
 def test_stored_feeds_stay_within_their_byte_budget(client, launch_schedule, monkeypatch):
     """Every spelling of a free-text filter is a feed of its own: the oldest served are
     dropped once the stored bytes pass the budget, and what is served stays right."""
-    new_process()
+    feeds.forget()
     one = len(feed(client).content)
     monkeypatch.setattr(feeds, "MAX_BUILT_BYTES", int(one * 2.5))
     for n in range(9):  # "Mentoring", "mEntoring", ...: every launch session matches
@@ -639,7 +628,7 @@ def test_a_new_worker_takes_serialised_sessions_from_the_shared_cache(client, mo
     make_event(title="Second")
     served = client.get("/events/feed.ics").content
     # A new process: nothing built here, but the other worker's VEVENTs are shared.
-    new_process()
+    feeds.forget()
 
     def no_serialising(*args, **kwargs):
         raise AssertionError("serialised again")
@@ -653,6 +642,6 @@ def test_a_changed_session_is_never_taken_stale_from_the_shared_cache(client):
     assert b"Before the change" in client.get("/events/feed.ics").content
     event.title = "After the change"
     event.save()
-    new_process()
+    feeds.forget()
     body = client.get("/events/feed.ics").content
     assert b"After the change" in body and b"Before the change" not in body
