@@ -1,12 +1,14 @@
-"""Sessions as iCalendar (RFC 5545): the only module that knows the format.
+"""Every calendar as iCalendar (RFC 5545): the only module that knows the format.
 
-Every component is built by the icalendar library. A feed is a calendar header (with a
-VTIMEZONE for every zone its sessions use, with rules for the years they span) and
-each session's VEVENT, serialised once and kept until the session changes: rebuilding a
-feed after one change re-serialises one session and splices the stored bytes of the
-others between header and footer. The serialised VEVENTs are shared through the cache
-too, so a new worker takes them instead of serialising every session again. Sessions
-come in as model instances (join options prefetched); bytes go out.
+Public and personal feeds, single-session files (downloads, email attachments) and
+mentoring and group meetings; and reading calendars for import. Every component is
+built by the icalendar library. A feed is a calendar header, a VTIMEZONE for every
+zone its sessions use (with rules for the years they span) and each session's VEVENT,
+serialised once and kept until the session changes: rebuilding a feed after one
+change re-serialises one session and splices the stored bytes of the others. The
+serialised VEVENTs are shared through the cache too, so a new worker takes them
+instead of serialising every session again. Sessions come in as model instances (join
+options prefetched), meetings as Meeting records; bytes go out.
 """
 
 import codecs
