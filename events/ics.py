@@ -12,7 +12,6 @@ options prefetched), meetings as Meeting records; bytes go out.
 """
 
 import codecs
-import functools
 import hashlib
 import logging
 import threading
@@ -98,9 +97,8 @@ class Meeting:
     page: str
 
 
-@functools.lru_cache(maxsize=16)
 def labels(language):
-    """The words a VEVENT uses, translated once per language (not per session)."""
+    """The words a VEVENT uses, in `language`."""
     with translation.override(language):
         return {
             "tbd": _("%(title)s (time to be decided)"),
