@@ -57,6 +57,8 @@ class Spelling:
     key: str
 
 
+# What this process keeps; each store's figure is in bench/RESULTS.md ("Figures behind
+# design choices in the code"), and forget() drops them all (a new process).
 _lock = threading.Lock()
 # Built feeds in this process: (kind, canonical filters, language) -> Built, least
 # recently served first, within a budget of bytes (filters are free text: every
