@@ -13,6 +13,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
 
@@ -33,15 +34,40 @@ from events.cache import same_for_everyone
 from events.forms import AgendaFilterForm
 from events.models import Event, FeedToken, Registration
 
+
+@dataclass(frozen=True)
+class Built:
+    """A feed as built in this process from one schedule version, with its gzip form."""
+
+    version: int
+    last_modified: datetime
+    body: bytes
+    compressed: bytes
+
+    @property
+    def size(self):
+        return len(self.body) + len(self.compressed)
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """The canonical filters of a spelling, as read in one schedule version."""
+
+    version: int
+    key: str
+
+
+# What this process keeps; each store's figure is in bench/RESULTS.md ("Figures behind
+# design choices in the code"), and forget() drops them all (a new process).
 _lock = threading.Lock()
-# Built feeds in this process: (kind, canonical filters, language) -> (version,
-# last_modified, body, gzipped body), least recently served first, within a budget of
-# bytes (filters are free text: every spelling must not keep a feed of its own).
+# Built feeds in this process: (kind, canonical filters, language) -> Built, least
+# recently served first, within a budget of bytes (filters are free text: every
+# spelling must not keep a feed of its own).
 _built: OrderedDict = OrderedDict()
 _built_bytes = 0
 MAX_BUILT_BYTES = 64 * 1024 * 1024
 # The canonical filters of each spelling seen, under the schedule version they were
-# read in (a new campaign or host makes a filter value valid): raw -> (version, key).
+# read in (a new campaign or host makes a filter value valid): raw -> Spelling.
 _spellings: dict = {}
 MAX_SPELLINGS = 4096
 
@@ -82,13 +108,13 @@ def canonical_filters(request, version):
     version: a stored feed is then served without a form."""
     raw = raw_filters(request)
     known = _spellings.get(raw)
-    if known is None or known[0] != version:
-        known = (version, filters_key(request)[1])
+    if known is None or known.version != version:
+        known = Spelling(version, filters_key(request)[1])
         with _lock:
             if len(_spellings) >= MAX_SPELLINGS:
                 _spellings.clear()
             _spellings[raw] = known
-    return known[1]
+    return known.key
 
 
 def public_etag(kind):
@@ -132,47 +158,74 @@ def load_events(pks):
 
 
 def forget():
-    """Drop every feed built in this process (a new process, for tests and bench/)."""
+    """Drop every calendar store of this process, ics.py's too: a new worker's state
+    (for tests and bench/)."""
+    for forget_store in (forget_feeds, forget_spellings, ics.forget_entries, ics.forget_zones):
+        forget_store()
+
+
+def forget_feeds():
+    """Drop every feed built in this process."""
     global _built_bytes
     with _lock:
         _built.clear()
-        _spellings.clear()
         _built_bytes = 0
 
 
+def forget_spellings():
+    """Drop the canonical filters of every spelling seen in this process."""
+    with _lock:
+        _spellings.clear()
+
+
+def stored_feeds():
+    """The feeds this process holds (Built), least recently served first."""
+    with _lock:
+        return list(_built.values())
+
+
+def stored_bytes():
+    """What the stored feeds count against MAX_BUILT_BYTES: bodies and gzip forms."""
+    return _built_bytes
+
+
 def built(kind, build, request):
-    """Serve a feed from this process's copy while the schedule version is unchanged,
-    else build it (and its gzip form, for the calendar apps that ask for it)."""
+    """A Built feed: this process's copy while the schedule version is unchanged, else
+    built by `build()` (body, last modified) with its gzip form, for the calendar apps
+    that ask for it."""
     global _built_bytes
     version = schedule_cache.version()  # the ETag's read: once a request
     slot = (kind, canonical_filters(request, version), translation.get_language())
     stored = _built.get(slot)
-    if not stored or stored[0] != version:
-        body, last_modified = build()
-        # gzip's default level: smaller than level 1 for a little more time, paid once
-        # per change; every request sends less (bench/RESULTS.md).
-        stored = (version, last_modified, body, gzip.compress(body, compresslevel=6))
-        with _lock:
-            replaced = _built.pop(slot, None)
-            if replaced:
-                _built_bytes -= len(replaced[2]) + len(replaced[3])
-            _built[slot] = stored
-            _built_bytes += len(body) + len(stored[3])
-            while _built_bytes > MAX_BUILT_BYTES and len(_built) > 1:
-                _old_slot, old = _built.popitem(last=False)
-                _built_bytes -= len(old[2]) + len(old[3])
-    else:
+    if stored and stored.version == version:
         with _lock:
             if slot in _built:
                 _built.move_to_end(slot)
-    _version, last_modified, body, compressed = stored
-    return (compressed, "gzip") if accepts_gzip(request) else (body, None), last_modified
+        return stored
+    body, last_modified = build()
+    # gzip's default level: smaller than level 1 for a little more time, paid once
+    # per change; every request sends less (bench/RESULTS.md).
+    stored = Built(version, last_modified, body, gzip.compress(body, compresslevel=6))
+    with _lock:
+        replaced = _built.pop(slot, None)
+        if replaced:
+            _built_bytes -= replaced.size
+        _built[slot] = stored
+        _built_bytes += stored.size
+        while _built_bytes > MAX_BUILT_BYTES and len(_built) > 1:
+            _old_slot, old = _built.popitem(last=False)
+            _built_bytes -= old.size
+    return stored
 
 
-def encoded(response, encoding):
+def encoded(stored, request, response_for):
+    """`response_for(body)` with the stored feed's body in the encoding the client
+    accepts."""
+    gzipped = accepts_gzip(request)
+    response = response_for(stored.compressed if gzipped else stored.body)
     patch_vary_headers(response, ["Accept-Encoding"])
-    if encoding:
-        response["Content-Encoding"] = encoding
+    if gzipped:
+        response["Content-Encoding"] = "gzip"
     return response
 
 
@@ -228,8 +281,12 @@ def feed_ics(request):
         )
         return body, last_modified_of(rows)
 
-    (body, encoding), last_modified = built("ics", build, request)
-    return encoded(calendar_response(body, "mentoring-sessions.ics", last_modified), encoding)
+    stored = built("ics", build, request)
+    return encoded(
+        stored,
+        request,
+        lambda body: calendar_response(body, "mentoring-sessions.ics", stored.last_modified),
+    )
 
 
 def session_json(event, site_url):
@@ -285,10 +342,14 @@ def feed_json(request):
         }
         return json.dumps(data, ensure_ascii=False).encode(), last_modified_of(events)
 
-    (body, encoding), last_modified = built("json", build, request)
-    response = encoded(sized(HttpResponse(body, content_type="application/json"), body), encoding)
+    stored = built("json", build, request)
+    response = encoded(
+        stored,
+        request,
+        lambda body: sized(HttpResponse(body, content_type="application/json"), body),
+    )
     response["Cache-Control"] = "no-cache"
-    response["Last-Modified"] = http_date(last_modified.timestamp())
+    response["Last-Modified"] = http_date(stored.last_modified.timestamp())
     response["Access-Control-Allow-Origin"] = "*"  # other sites may embed the schedule
     return response
 
@@ -296,7 +357,7 @@ def feed_json(request):
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,128}")
 
 # Other apps add entries to personal feeds: objects with stamp(user) -> str (part of
-# the ETag; changes when their entries change) and entries(user) -> [(bytes, zone, year)].
+# the ETag; changes when their entries change) and entries(user) -> [ics.Entry].
 PERSONAL_PARTS = []
 
 
@@ -356,13 +417,7 @@ def event_ics(request, slug):
         slug=slug,
     )
     show = event.join_details_visible_to(request.user)
-    component = ics.vevent(event, site_url=settings.SITE_URL, show_join=show)
-    body = ics.calendar(
-        [component.to_ical()],
-        name=event.title,
-        zones=[] if event.time_tbd else [event.time_zone],
-        years=(event.starts_on.year, event.starts_on.year),
-    )
+    body = ics.session_calendar(event, site_url=settings.SITE_URL, show_join=show)
     return calendar_response(body, f"{event.slug}.ics", event.updated_at, attachment=True)
 
 

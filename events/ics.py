@@ -1,21 +1,23 @@
-"""Sessions as iCalendar (RFC 5545): the only module that knows the format.
+"""Every calendar as iCalendar (RFC 5545): the only module that knows the format.
 
-Every component is built by the icalendar library. A feed is a calendar header (with a
-VTIMEZONE for every zone its sessions use, with rules for the years they span) and
-each session's VEVENT, serialised once and kept until the session changes: rebuilding a
-feed after one change re-serialises one session and splices the stored bytes of the
-others between header and footer. The serialised VEVENTs are shared through the cache
-too, so a new worker takes them instead of serialising every session again. Sessions
-come in as model instances (join options prefetched); bytes go out.
+Public and personal feeds, single-session files (downloads, email attachments) and
+mentoring and group meetings; and reading calendars for import. Every component is
+built by the icalendar library. A feed is a calendar header, a VTIMEZONE for every
+zone its sessions use (with rules for the years they span) and each session's VEVENT,
+serialised once and kept until the session changes: rebuilding a feed after one
+change re-serialises one session and splices the stored bytes of the others. The
+serialised VEVENTs are shared through the cache too, so a new worker takes them
+instead of serialising every session again. Sessions come in as model instances (join
+options prefetched), meetings as Meeting records; bytes go out.
 """
 
 import codecs
-import functools
 import hashlib
 import logging
 import threading
 import uuid
 import zoneinfo
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from dateutil.rrule import rrulestr
@@ -38,10 +40,24 @@ ZONE_YEARS = (2010, 2040)
 END = b"END:VCALENDAR\r\n"
 
 log = logging.getLogger(__name__)
+# What this process keeps between calendars; each store's figure is in bench/RESULTS.md
+# ("Figures behind design choices in the code"), and each has its forget_*() for tests
+# and bench/ (a new process).
 _lock = threading.Lock()
-_entries: dict = {}  # (event pk, variant) -> (stamp, bytes)
-_zones: dict = {}  # (zone, first year, last year) -> VTIMEZONE
-_heads: dict = {}  # calendar() arguments -> serialised header with its VTIMEZONEs
+_entries: dict = {}  # Slot -> Stored
+_zones: dict = {}  # (zone, first year, last year) -> serialised VTIMEZONE
+
+
+def forget_entries():
+    """Drop the VEVENTs serialised in this process (the shared cache keeps its own)."""
+    with _lock:
+        _entries.clear()
+
+
+def forget_zones():
+    """Drop the VTIMEZONEs serialised in this process."""
+    with _lock:
+        _zones.clear()
 
 
 def uid(event):
@@ -49,9 +65,40 @@ def uid(event):
     return f"{event.uid}@{UID_DOMAIN}"
 
 
-@functools.lru_cache(maxsize=16)
+@dataclass(frozen=True)
+class Entry:
+    """A serialised VEVENT for a feed, with what the feed's header needs of it: the
+    zone its times are in (None for a date without a time) and its year."""
+
+    data: bytes
+    zone: str | None
+    year: int
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A mentoring or group meeting as a calendar shows it. The caller decides what
+    goes in (whose name, which page, where); this module decides how it is written.
+
+    `key` names the meeting for good ("meeting-12", "group-meeting-3"): the UID is
+    made from it and must never change. `how` is the format (video, phone, online, a
+    city), `where` the place or link the people meeting may see ("" for none)."""
+
+    key: str
+    summary: str
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str
+    updated_at: datetime
+    sequence: int
+    cancelled: bool
+    how: str
+    where: str
+    page: str
+
+
 def labels(language):
-    """The words a VEVENT uses, translated once per language (not per session)."""
+    """The words a VEVENT uses, in `language`."""
     with translation.override(language):
         return {
             "tbd": _("%(title)s (time to be decided)"),
@@ -159,6 +206,48 @@ def vevent(event, *, site_url, show_join, join_url=None, page=None):
     return component
 
 
+def session_calendar(event, *, site_url, show_join, join_url=None):
+    """One session as a calendar of its own (a download, an email attachment): its
+    VEVENT (see vevent()) with the VTIMEZONE of its zone."""
+    component = vevent(event, site_url=site_url, show_join=show_join, join_url=join_url)
+    return calendar(
+        [serialise(component)],
+        name=event.title,
+        zones=[] if event.time_tbd else [event.time_zone],
+        years=(event.starts_on.year, event.starts_on.year),
+    )
+
+
+def meeting_vevent(meeting):
+    """A Meeting as a VEVENT. A cancelled meeting keeps its UID, with a higher SEQUENCE
+    and without its place: calendars drop it (and, after a block, the other side
+    gets no place)."""
+    words = labels(translation.get_language())
+    summary = meeting.summary
+    if meeting.cancelled:
+        summary = words["cancelled"] % {"title": summary}
+    zone = zoneinfo.ZoneInfo(meeting.time_zone)
+    component = VEvent()
+    component["UID"] = vText(f"{meeting.key}@{UID_DOMAIN}")
+    component["SUMMARY"] = vText(summary)
+    component["DTSTART"] = vDDDTypes(meeting.starts_at.astimezone(zone))
+    component["DTEND"] = vDDDTypes(meeting.ends_at.astimezone(zone))
+    component["DTSTAMP"] = vDDDTypes(meeting.updated_at.astimezone(UTC))
+    component["LAST-MODIFIED"] = vDDDTypes(meeting.updated_at.astimezone(UTC))
+    component["SEQUENCE"] = vInt(meeting.sequence)
+    component["STATUS"] = vText("CANCELLED" if meeting.cancelled else "CONFIRMED")
+    if not meeting.cancelled:
+        component["LOCATION"] = vText(meeting.where or meeting.how)
+    component["DESCRIPTION"] = vText(f"{meeting.how}\n{meeting.page}")
+    component["URL"] = vUri(meeting.page)
+    return component
+
+
+def meeting_entry(meeting):
+    """A Meeting, serialised for a personal feed."""
+    return Entry(serialise(meeting_vevent(meeting)), meeting.time_zone, meeting.starts_at.year)
+
+
 # A cold build of a 1,000-session feed spent most of its time in icalendar turning
 # properties into content lines: a line object, a text conversion and an empty
 # parameter set per property, and folding by walking every character (encoding each
@@ -215,9 +304,41 @@ def serialise(component):
     return b"\r\n".join(lines) + b"\r\n"
 
 
-def stamp(row, *, site_url, show_join, join_url, language):
+@dataclass(frozen=True)
+class Stamp:
     """What a stored VEVENT depends on: when any of it changes, it is rebuilt."""
-    return (row["sequence"], row["updated_at"], show_join, join_url, site_url, language)
+
+    sequence: int
+    updated_at: datetime
+    show_join: bool
+    join_url: str | None
+    site_url: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where a session's VEVENT is stored: public and personal feeds write it apart."""
+
+    pk: int
+    variant: str
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A session in the feed being built: where its VEVENT is stored and the stamp the
+    stored VEVENT must have."""
+
+    slot: Slot
+    stamp: Stamp
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A VEVENT serialised for this process, with the stamp it was written for."""
+
+    stamp: Stamp
+    data: bytes
 
 
 # Serialised VEVENTs are also kept in the shared cache, under their stamp: a worker that
@@ -231,16 +352,16 @@ SHARED_TIMEOUT = 7 * 24 * 3600
 ENTRY_FORMAT = 2
 
 
-def shared_key(slot, mark):
-    digest = hashlib.sha256(repr(mark).encode()).hexdigest()[:24]
-    return f"ics{ENTRY_FORMAT}:{slot[0]}:{slot[1]}:{digest}"
+def shared_key(wanted):
+    digest = hashlib.sha256(repr(wanted.stamp).encode()).hexdigest()[:24]
+    return f"ics{ENTRY_FORMAT}:{wanted.slot.pk}:{wanted.slot.variant}:{digest}"
 
 
 def shared_entries(stale):
-    """{slot: bytes} for the stale entries another process already serialised."""
+    """{slot: bytes} for the stale entries (Wanted) another process already serialised."""
     if not stale:
         return {}
-    keys = {shared_key(slot, mark): slot for slot, mark in stale}
+    keys = {shared_key(wanted): wanted.slot for wanted in stale}
     try:
         found = cache.get_many(list(keys))
     except Exception:  # the cache is down: serialise here
@@ -265,120 +386,155 @@ def feed(rows, load, *, site_url, name, description="", show_join, join_url=None
     (join options, campaign and host loaded) for the sessions whose stored VEVENT is
     out of date, so an unchanged session costs no model instance and no serialisation.
     `show_join(row)` and `join_url(row)` decide what each reader may see. `extra` are
-    other serialised VEVENTs for the same calendar, as (bytes, zone, year).
+    other entries (Entry) for the same calendar.
     """
-    variant = "personal" if join_url else "public"
-    language = translation.get_language()
-    wanted = []
-    for row in rows:
-        visible = show_join(row)
-        link = join_url(row) if join_url else None
-        wanted.append(
-            (
-                row,
-                (row["pk"], variant),
-                stamp(row, site_url=site_url, show_join=visible, join_url=link, language=language),
-                visible,
-                link,
-            )
-        )
-    stale = [
-        (slot, mark)
-        for _row, slot, mark, _v, _l in wanted
-        if _entries.get(slot, (None,))[0] != mark
-    ]
-    fetched = shared_entries(stale)
-    missing = [slot[0] for slot, _mark in stale if slot not in fetched]
-    events = load(missing) if missing else {}
-    path = session_paths()
-    made = {}
-    entries, zones, years = [], set(), set()
-    for row, slot, mark, visible, link in wanted:
-        if slot in fetched or row["pk"] in events:
-            data = fetched.get(slot)
-            if data is None:
-                event = events[row["pk"]]
-                component = vevent(
-                    event,
-                    site_url=site_url,
-                    show_join=visible,
-                    join_url=link,
-                    page=site_url + path(event.slug),
-                )
-                data = serialise(component)
-                made[shared_key(slot, mark)] = data
-            with _lock:
-                _entries[slot] = (mark, data)
-        entries.append(_entries[slot][1])
-        years.add(row["starts_on"].year)
-        if not row["time_tbd"]:
-            zones.add(row["time_zone"])
-    for data, zone, year in extra:
-        entries.append(data)
-        zones.add(zone)
-        years.add(year)
-    share(made)
-    counts = {}
-    for row in rows:
-        if not row["time_tbd"]:
-            counts[row["time_zone"]] = counts.get(row["time_zone"], 0) + 1
+    wanted = wanted_entries(rows, site_url=site_url, show_join=show_join, join_url=join_url)
+    refresh(stale_entries(wanted), load, site_url)
+    entries = [_entries[item.slot].data for item in wanted]
+    span = Span.of(rows, extra)
     return calendar(
-        entries,
+        [*entries, *(entry.data for entry in extra)],
         name=name,
         description=description,
-        zones=zones,
-        years=(min(years), max(years)) if years else None,
-        default_zone=max(counts, key=counts.get) if counts else None,
+        zones=span.zones,
+        years=span.years,
+        default_zone=span.default_zone,
         key=key,
     )
 
 
+def wanted_entries(rows, *, site_url, show_join, join_url):
+    """Each row as a Wanted: what its reader may see decides its stamp."""
+    variant = "personal" if join_url else "public"
+    language = translation.get_language()
+    return [
+        Wanted(
+            Slot(row["pk"], variant),
+            Stamp(
+                sequence=row["sequence"],
+                updated_at=row["updated_at"],
+                show_join=show_join(row),
+                join_url=join_url(row) if join_url else None,
+                site_url=site_url,
+                language=language,
+            ),
+        )
+        for row in rows
+    ]
+
+
+def stale_entries(wanted):
+    """The Wanted whose VEVENT this process does not hold with their stamp."""
+    return [
+        item for item in wanted if getattr(_entries.get(item.slot), "stamp", None) != item.stamp
+    ]
+
+
+def refresh(stale, load, site_url):
+    """Store the stale entries' VEVENTs in this process: from the shared cache when
+    another process serialised them, else serialised here (and shared)."""
+    fetched = shared_entries(stale)
+    missing = [item for item in stale if item.slot not in fetched]
+    made = serialised(missing, load, site_url)
+    share({shared_key(item): made[item.slot] for item in missing})
+    with _lock:
+        for item in stale:
+            data = fetched[item.slot] if item.slot in fetched else made[item.slot]
+            _entries[item.slot] = Stored(item.stamp, data)
+
+
+def serialised(missing, load, site_url):
+    """{slot: bytes}: the missing entries' sessions loaded and serialised."""
+    if not missing:
+        return {}
+    events = load([item.slot.pk for item in missing])
+    path = session_paths()
+    made = {}
+    for item in missing:
+        event = events[item.slot.pk]
+        component = vevent(
+            event,
+            site_url=site_url,
+            show_join=item.stamp.show_join,
+            join_url=item.stamp.join_url,
+            page=site_url + path(event.slug),
+        )
+        made[item.slot] = serialise(component)
+    return made
+
+
+@dataclass(frozen=True)
+class Span:
+    """What a feed's header needs of its entries: the zones their times use, the years
+    they span (first, last; None for no entry) and the zone most sessions use."""
+
+    zones: frozenset
+    years: tuple[int, int] | None
+    default_zone: str | None
+
+    @classmethod
+    def of(cls, rows, extra=()):
+        timed = [row["time_zone"] for row in rows if not row["time_tbd"]]
+        zones = {*timed, *(entry.zone for entry in extra if entry.zone)}
+        years = {*(row["starts_on"].year for row in rows), *(entry.year for entry in extra)}
+        counts = {}
+        for zone in timed:
+            counts[zone] = counts.get(zone, 0) + 1
+        return cls(
+            zones=frozenset(zones),
+            years=(min(years), max(years)) if years else None,
+            default_zone=max(counts, key=counts.get) if counts else None,
+        )
+
+
 def vtimezone(zone, first_year, last_year):
-    """A VTIMEZONE with the zone's rules for the years given (built once per process).
+    """A VTIMEZONE with the zone's rules for the years given.
 
     Each change of offset is its own STANDARD or DAYLIGHT component with a DTSTART:
     icalendar would otherwise list later years as RDATEs, which some parsers (dateutil,
     so vobject) ignore, applying the first year's rules to every year.
     """
-    key = (zone, first_year, last_year)
-    if key not in _zones:
-        component = Timezone.from_tzid(
-            zone, first_date=date(first_year, 1, 1), last_date=date(first_year + 1, 1, 1)
+    component = Timezone.from_tzid(
+        zone, first_date=date(first_year, 1, 1), last_date=date(first_year + 1, 1, 1)
+    )
+    component["COMMENT"] = f"Rules for {first_year} to {last_year}."
+    for year in range(first_year + 1, last_year + 1):
+        later = Timezone.from_tzid(
+            zone, first_date=date(year, 1, 1), last_date=date(year + 1, 1, 1)
         )
-        component["COMMENT"] = f"Rules for {first_year} to {last_year}."
-        for year in range(first_year + 1, last_year + 1):
-            later = Timezone.from_tzid(
-                zone, first_date=date(year, 1, 1), last_date=date(year + 1, 1, 1)
-            )
-            for part in later.subcomponents:
-                if part["TZOFFSETFROM"].td != part["TZOFFSETTO"].td:  # a real change
-                    component.add_component(part)
+        for part in later.subcomponents:
+            if part["TZOFFSETFROM"].td != part["TZOFFSETTO"].td:  # a real change
+                component.add_component(part)
+    return component
+
+
+def zone_bytes(zone, first_year, last_year):
+    """vtimezone(), serialised once per process: every calendar with a time carries
+    one, and building and serialising it costs more than a feed's rebuild."""
+    key = (zone, first_year, last_year)
+    data = _zones.get(key)
+    if data is None:
+        data = serialise(vtimezone(zone, first_year, last_year))
         with _lock:
-            _zones[key] = component
-    return _zones[key]
+            _zones[key] = data
+    return data
 
 
 def calendar(entries, *, name, description="", zones=(), years=None, default_zone=None, key=""):
     """A VCALENDAR of already serialised VEVENTs.
 
     `zones` are the TZIDs the events use and `years` (first, last) the years they
-    span, so each VTIMEZONE carries the right rules for them. The header, VTIMEZONEs
-    included, is serialised once per set of arguments and kept.
+    span, so each VTIMEZONE carries the right rules for them (and at least ZONE_YEARS).
     """
     first, last = years or ZONE_YEARS
     first, last = min(first, ZONE_YEARS[0]), max(last, ZONE_YEARS[1])
-    head_key = (name, description, tuple(sorted(set(zones))), first, last, default_zone, key)
-    head = _heads.get(head_key)
-    if head is None:
-        head = calendar_head(name, description, sorted(set(zones)), first, last, default_zone, key)
-        with _lock:
-            if len(_heads) > 512:
-                _heads.clear()
-            _heads[head_key] = head
-    return b"".join([head, *entries, END])
+    head = calendar_head(name, description, default_zone, key)
+    timezones = [zone_bytes(zone, first, last) for zone in sorted(set(zones))]
+    return b"".join([head, *timezones, *entries, END])
 
 
-def calendar_head(name, description, zones, first, last, default_zone, key):
+def calendar_head(name, description, default_zone, key):
+    """The calendar's properties, serialised, without its END line."""
     cal = Calendar.new(
         prodid=PRODID,
         # The same feed keeps the same UID (RFC 7986) from build to build.
@@ -392,14 +548,12 @@ def calendar_head(name, description, zones, first, last, default_zone, key):
     cal["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # required by RFC 7986
     # icalendar 7 keeps these as unknown values, written unescaped: a name with a line
     # break (a campaign's, a host's) made to_ical() raise. As text, they are escaped.
-    for key, value in (("NAME", name), ("X-WR-CALNAME", name), ("X-WR-CALDESC", description)):
-        if key in cal:
-            cal[key] = vText(value)
+    for prop, value in (("NAME", name), ("X-WR-CALNAME", name), ("X-WR-CALDESC", description)):
+        if prop in cal:
+            cal[prop] = vText(value)
     cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
     if default_zone:
         cal.add("X-WR-TIMEZONE", default_zone)
-    for zone in zones:
-        cal.add_component(vtimezone(zone, first, last))
     head = cal.to_ical()
     if not head.endswith(END):  # icalendar always ends a calendar with END:VCALENDAR
         raise ValueError("unexpected calendar serialisation")
@@ -417,6 +571,18 @@ class CalendarError(ValueError):
     """A calendar we will not import; the message says what is wrong, for a person."""
 
 
+@dataclass(frozen=True)
+class Series:
+    """A VEVENT to import: its UID, its title on one line, and its (first) start and end
+    (a date or an aware or floating datetime; no end is None)."""
+
+    component: object
+    uid: str
+    title: str
+    start: date
+    end: date | None
+
+
 def parse_sessions(data, *, default_zone):
     """Sessions from iCalendar bytes, as plain dicts, or CalendarError.
 
@@ -426,6 +592,27 @@ def parse_sessions(data, *, default_zone):
     occurrence's date); rules that would make more than MAX_OCCURRENCES sessions, or
     never end, are refused rather than cut short.
     """
+    sessions, seen = [], set()
+    for component in vevents(calendar_text(data)):
+        title = session_title(component)
+        uid_value = session_uid(component, title)
+        if component.get("RECURRENCE-ID") is not None:
+            continue  # a changed occurrence: the series is imported from its rule
+        if uid_value in seen:
+            raise CalendarError(_("The UID %(uid)s is used by two events.") % {"uid": uid_value})
+        seen.add(uid_value)
+        start = start_of(component, title)
+        series = Series(component, uid_value, title, start, end_of(component, title, start))
+        sessions += occurrences(series, default_zone)
+        if len(sessions) > MAX_SESSIONS:
+            raise CalendarError(
+                _("The calendar has more than %(n)s sessions.") % {"n": MAX_SESSIONS}
+            )
+    return sessions
+
+
+def calendar_text(data):
+    """The file as text, if it is small enough, UTF-8 and looks like iCalendar."""
     if len(data) > MAX_IMPORT_BYTES:
         raise CalendarError(_("The file is larger than 2 MB."))
     try:
@@ -436,6 +623,11 @@ def parse_sessions(data, *, default_zone):
         ) from None
     if "BEGIN:VCALENDAR" not in text[:2000].upper():
         raise CalendarError(_("This is not an iCalendar (.ics) file."))
+    return text
+
+
+def vevents(text):
+    """The calendar's VEVENTs, at least one."""
     try:
         calendar = Calendar.from_ical(text)
     except Exception as exc:  # icalendar raises several types for malformed input
@@ -445,73 +637,88 @@ def parse_sessions(data, *, default_zone):
     events = list(calendar.walk("VEVENT"))
     if not events:
         raise CalendarError(_("The calendar has no events."))
-    sessions, seen = [], set()
-    for component in events:
-        # A summary over several lines is fine in other calendars; a session title is
-        # one line, so the lines are joined (the preview shows the title as imported).
-        title = one_line(str(component.get("SUMMARY", ""))) or _("Untitled session")
-        uid_value = str(component.get("UID", "")).strip()
-        if not uid_value:
-            raise CalendarError(_("“%(title)s” has no UID.") % {"title": title})
-        if component.get("RECURRENCE-ID") is not None:
-            continue  # a changed occurrence: the series is imported from its rule
-        if uid_value in seen:
-            raise CalendarError(_("The UID %(uid)s is used by two events.") % {"uid": uid_value})
-        seen.add(uid_value)
-        try:
-            start = component.decoded("DTSTART")
-        except (KeyError, ValueError):
-            start = None
-        if not isinstance(start, date):  # a datetime is a date too; a broken value is text
-            raise CalendarError(_("“%(title)s” has no valid start (DTSTART).") % {"title": title})
-        try:
-            end = component.decoded("DTEND") if "DTEND" in component else None
-            if end is None and "DURATION" in component:
-                end = start + component.decoded("DURATION")
-        except (ValueError, TypeError):
-            raise CalendarError(_("“%(title)s” has an invalid end.") % {"title": title}) from None
-        if end is not None and not isinstance(end, date):
-            raise CalendarError(_("“%(title)s” has an invalid end.") % {"title": title})
-        base = session_fields(component, title, uid_value, start, end, default_zone)
-        if "RRULE" in component:
-            rule = component["RRULE"]
-            if not (rule.get("COUNT") or rule.get("UNTIL")):
-                raise CalendarError(
-                    _("“%(title)s” repeats without end; import its sessions one by one.")
-                    % {"title": title}
-                )
-            try:
-                occurrences = rrulestr(rule.to_ical().decode(), dtstart=start)
-            except (ValueError, TypeError):
-                raise CalendarError(
-                    _("“%(title)s” has an invalid repeat rule.") % {"title": title}
-                ) from None
-            starts = []
-            for occurrence in occurrences:
-                starts.append(occurrence)
-                if len(starts) > MAX_OCCURRENCES:
-                    raise CalendarError(
-                        _("“%(title)s” repeats into more than %(n)s sessions.")
-                        % {"title": title, "n": MAX_OCCURRENCES}
-                    )
-            for occurrence in starts:
-                shifted = session_fields(
-                    component,
-                    title,
-                    uid_value,
-                    occurrence,
-                    end and occurrence + (end - start),
-                    default_zone,
-                )
-                shifted["uid"] = f"{uid_value}/{shifted['starts_on'].isoformat()}"
-                sessions.append(shifted)
-        else:
-            sessions.append(base)
-        if len(sessions) > MAX_SESSIONS:
-            raise CalendarError(
-                _("The calendar has more than %(n)s sessions.") % {"n": MAX_SESSIONS}
-            )
+    return events
+
+
+def session_title(component):
+    # A summary over several lines is fine in other calendars; a session title is
+    # one line, so the lines are joined (the preview shows the title as imported).
+    return one_line(str(component.get("SUMMARY", ""))) or _("Untitled session")
+
+
+def session_uid(component, title):
+    uid_value = str(component.get("UID", "")).strip()
+    if not uid_value:
+        raise CalendarError(_("“%(title)s” has no UID.") % {"title": title})
+    return uid_value
+
+
+def start_of(component, title):
+    try:
+        start = component.decoded("DTSTART")
+    except (KeyError, ValueError):
+        start = None
+    if not isinstance(start, date):  # a datetime is a date too; a broken value is text
+        raise CalendarError(_("“%(title)s” has no valid start (DTSTART).") % {"title": title})
+    return start
+
+
+def end_of(component, title, start):
+    """DTEND, or the start plus DURATION, or None."""
+    try:
+        end = component.decoded("DTEND") if "DTEND" in component else None
+        if end is None and "DURATION" in component:
+            end = start + component.decoded("DURATION")
+    except (ValueError, TypeError):
+        raise CalendarError(_("“%(title)s” has an invalid end.") % {"title": title}) from None
+    if end is not None and not isinstance(end, date):
+        raise CalendarError(_("“%(title)s” has an invalid end.") % {"title": title})
+    return end
+
+
+def occurrences(series, default_zone):
+    """The series' sessions: itself, or each occurrence of its repeat rule (UID and
+    date: "uid/2027-01-12")."""
+    first = series_session(series, series.start, series.end, default_zone)
+    if "RRULE" not in series.component:
+        return [first]
+    sessions = []
+    for start in repeat_starts(series):
+        end = series.end and start + (series.end - series.start)
+        session = series_session(series, start, end, default_zone)
+        session["uid"] = f"{series.uid}/{session['starts_on'].isoformat()}"
+        sessions.append(session)
     return sessions
+
+
+def series_session(series, start, end, default_zone):
+    return session_fields(series.component, series.title, series.uid, start, end, default_zone)
+
+
+def repeat_starts(series):
+    """The starts of a repeat rule's occurrences; CalendarError for a rule without end,
+    an invalid rule or more than MAX_OCCURRENCES occurrences."""
+    title = series.title
+    rule = series.component["RRULE"]
+    if not (rule.get("COUNT") or rule.get("UNTIL")):
+        raise CalendarError(
+            _("“%(title)s” repeats without end; import its sessions one by one.") % {"title": title}
+        )
+    try:
+        rule_starts = rrulestr(rule.to_ical().decode(), dtstart=series.start)
+    except (ValueError, TypeError):
+        raise CalendarError(
+            _("“%(title)s” has an invalid repeat rule.") % {"title": title}
+        ) from None
+    starts = []
+    for start in rule_starts:
+        starts.append(start)
+        if len(starts) > MAX_OCCURRENCES:
+            raise CalendarError(
+                _("“%(title)s” repeats into more than %(n)s sessions.")
+                % {"title": title, "n": MAX_OCCURRENCES}
+            )
+    return starts
 
 
 def session_fields(component, title, uid_value, start, end, default_zone):

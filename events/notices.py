@@ -172,17 +172,11 @@ def calendar_attachment(event, show_join=True):
     (for someone who may see them: a confirmed attendee, say) it carries the join
     details and the stable join link; without, only what the public page shows."""
     join_url = settings.SITE_URL + reverse("events:join", args=[event.slug])
-    component = ics.vevent(
+    body = ics.session_calendar(
         event,
         site_url=settings.SITE_URL,
         show_join=show_join,
         join_url=join_url if show_join else None,
-    )
-    body = ics.calendar(
-        [component.to_ical()],
-        name=event.title,
-        zones=[] if event.time_tbd else [event.time_zone],
-        years=(event.starts_on.year, event.starts_on.year),
     )
     return (f"{event.slug}.ics", body.decode(), "text/calendar; method=PUBLISH")
 

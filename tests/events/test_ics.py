@@ -16,7 +16,7 @@ from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
-from events import booking, ics
+from events import booking, feeds, ics
 from events.models import Event, FeedToken, local_datetime
 from tests.factories import make_campaign, make_event, make_join_option, make_member
 
@@ -304,8 +304,6 @@ def test_feeds_say_their_length_and_serve_their_copy_without_a_form(
 ):
     """A Content-Length on every feed (gunicorn would otherwise send them chunked), the
     gzip form's own; a feed served again from this process's copy validates no form."""
-    from events import feeds
-
     plain = client.get("/events/feed.ics?campaign=national-mentoring-month-2023")
     packed = client.get(
         "/events/feed.ics?campaign=national-mentoring-month-2023",
@@ -347,17 +345,16 @@ def test_a_filter_value_that_becomes_valid_narrows_the_feed_at_once(client, laun
 def test_stored_feeds_stay_within_their_byte_budget(client, launch_schedule, monkeypatch):
     """Every spelling of a free-text filter is a feed of its own: the oldest served are
     dropped once the stored bytes pass the budget, and what is served stays right."""
-    from events import feeds
-
     feeds.forget()
     one = len(feed(client).content)
     monkeypatch.setattr(feeds, "MAX_BUILT_BYTES", int(one * 2.5))
     for n in range(9):  # "Mentoring", "mEntoring", ...: every launch session matches
         word = "mentoring"
         feed(client, f"?q={word[:n]}{word[n].upper()}{word[n + 1 :]}")
-    assert len(feeds._built) <= 3
-    assert feeds._built_bytes <= feeds.MAX_BUILT_BYTES
-    assert feeds._built_bytes == sum(len(v[2]) + len(v[3]) for v in feeds._built.values())
+    stored = feeds.stored_feeds()
+    assert len(stored) <= 3
+    assert feeds.stored_bytes() <= feeds.MAX_BUILT_BYTES
+    assert feeds.stored_bytes() == sum(built.size for built in stored)
     assert len(feed(client).content) == one
 
 
@@ -392,7 +389,7 @@ def test_a_cold_feed_build_takes_the_same_queries_for_any_number_of_sessions(cli
             join_audience=(Event.Audience.PUBLIC, Event.Audience.MEMBERS)[n % 2],
         )
         make_join_option(event, passcode=f"pass-{n}")
-    ics._entries.clear()
+    ics.forget_entries()
     with CaptureQueriesContext(connection) as queries:
         body = feed(client).content
     schedule = [q["sql"] for q in queries if '"events_' in q["sql"]]
@@ -627,14 +624,10 @@ def test_every_launch_session_serialises_as_icalendar_writes_it(launch_schedule)
 
 
 def test_a_new_worker_takes_serialised_sessions_from_the_shared_cache(client, monkeypatch):
-    from events import feeds
-
     make_event(title="First")
     make_event(title="Second")
     served = client.get("/events/feed.ics").content
     # A new process: nothing built here, but the other worker's VEVENTs are shared.
-    for stored in (ics._entries, ics._heads):
-        stored.clear()
     feeds.forget()
 
     def no_serialising(*args, **kwargs):
@@ -645,14 +638,10 @@ def test_a_new_worker_takes_serialised_sessions_from_the_shared_cache(client, mo
 
 
 def test_a_changed_session_is_never_taken_stale_from_the_shared_cache(client):
-    from events import feeds
-
     event = make_event(title="Before the change")
     assert b"Before the change" in client.get("/events/feed.ics").content
     event.title = "After the change"
     event.save()
-    for stored in (ics._entries, ics._heads):
-        stored.clear()
     feeds.forget()
     body = client.get("/events/feed.ics").content
     assert b"After the change" in body and b"Before the change" not in body
