@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 
-from events.cache import new_version
+from mentoring_hub.cache import new_version
 from mentors.matching import Matrix, Names, Person, score
 from mentors.models import Block, Language, MatchingSettings, Profile, Topic
 

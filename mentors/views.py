@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import ratelimit
-from events.cache import public_page
+from mentoring_hub.cache import public_page
 from mentors import relationships
 from mentors.directory import PAGE_SIZE, DirectoryForm, search
 from mentors.forms import (
