@@ -30,9 +30,9 @@ from django.views.decorators.http import condition, require_safe
 
 from events import cache as schedule_cache
 from events import ics
-from events.cache import same_for_everyone
 from events.forms import AgendaFilterForm
 from events.models import Event, FeedToken, Registration
+from mentoring_hub.cache import same_for_everyone
 
 
 @dataclass(frozen=True)

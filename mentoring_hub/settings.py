@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "mentoring_hub.admin.AdminStylesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous visitors' public pages come from the shared cache, before sessions load.
-    "events.cache.PublicPageCacheMiddleware",
+    "mentoring_hub.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,33 +1,26 @@
 """A mentee's best five mentors, with reasons, from arrays kept in each process.
 
 Every mentor who can be suggested is loaded once into a `matching.Matrix` (a handful
-of queries, whatever the number of mentors); a version stamp in the shared cache,
-bumped after any change that could alter a score or the directory, tells each process
-when to rebuild (and keys the directory's stored public pages, see events/cache.py).
-A request then costs one cache read, the block list, and the five profiles it shows.
+of queries, whatever the number of mentors) and kept under the mentors' version stamp
+(mentoring_hub/cache.py), bumped after any change that could alter a score or the
+directory: each process rebuilds when it changes, and the directory's stored public
+pages are keyed on it too. A request then costs one cache read, the block list, and
+the five profiles it shows.
 """
 
-import threading
-
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q
 
-from events.cache import new_version
+from mentoring_hub.cache import VersionStamp
 from mentors.matching import Matrix, Names, Person, score
 from mentors.models import Block, Language, MatchingSettings, Profile, Topic
 
-VERSION_KEY = "mentors:matrix-version"
+# The mentors' version stamp: suggestion arrays and the directory's stored public pages
+# are only ever used under the stamp they were built with.
+version = VersionStamp("mentors")
+# Marks every process's arrays stale, once the current transaction commits.
+bump = version.bump
 # Other apps (mentorships) register callables returning {profile id: places taken}.
 PLACES_TAKEN = []
-
-_lock = threading.Lock()
-_built = {"version": None}
-
-
-def bump():
-    """Mark every process's arrays stale, once the current transaction commits."""
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, new_version(), None))
 
 
 def matrix_changed(**kwargs):
@@ -40,17 +33,6 @@ def account_changed(instance, update_fields=None, **kwargs):
     (which saves last_login only) changes nothing there."""
     if update_fields is None or "is_active" in update_fields:
         matrix_changed()
-
-
-def version():
-    """The mentors' version stamp: suggestion arrays and the directory's stored public
-    pages are only ever used under the stamp they were built with."""
-    stamp = cache.get(VERSION_KEY)
-    if stamp is None:
-        stamp = new_version()
-        cache.add(VERSION_KEY, stamp, None)
-        stamp = cache.get(VERSION_KEY, stamp)
-    return stamp
 
 
 def formats_of(row):
@@ -116,22 +98,17 @@ def names():
     )
 
 
+@version.memo
 def built():
     """(matrix, {id: Person}, Names, weights) for the current version."""
-    current = version()
-    if _built["version"] != current:
-        with _lock:
-            if _built["version"] != current:
-                weights = MatchingSettings.current().weights()
-                people = load_people()
-                _built.update(
-                    version=current,
-                    matrix=Matrix(people, weights),
-                    people={p.id: p for p in people},
-                    names=names(),
-                    weights=weights,
-                )
-    return _built["matrix"], _built["people"], _built["names"], _built["weights"]
+    weights = MatchingSettings.current().weights()
+    people = load_people()
+    return Matrix(people, weights), {p.id: p for p in people}, names(), weights
+
+
+def forget():
+    """Drop this process's arrays: the next suggestion rebuilds them (tests, bench/)."""
+    built.forget()
 
 
 def as_mentee(profile):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from events.cache import public_page
+from mentoring_hub.cache import public_page
 from mentors import safety
 from mentors.directory import PAGE_SIZE, DirectoryForm, search
 from mentors.forms import OnboardingForm, ProfileForm, ReportForm, SensitiveForm

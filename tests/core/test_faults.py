@@ -16,6 +16,7 @@ from django.test import Client
 
 from events import cache as schedule_cache
 from events.models import Registration
+from mentoring_hub.cache import new_version
 from mentoring_hub.periodic import run_due
 from mentoring_hub.redis_cache import RedisCache
 from tests.factories import PASSWORD, make_event, make_member
@@ -158,13 +159,14 @@ def test_a_session_begun_on_redis_holds_when_redis_stops(client, own_redis):
 
 
 @pytest.mark.django_db
-def test_the_site_returns_to_redis_by_itself_and_forgets_what_changed_meanwhile(own_redis):
+def test_the_site_returns_to_redis_by_itself_and_forgets_what_changed_meanwhile(own_redis, deliver):
     """A paused Redis keeps its keys; one that changed during the outage (here: the
     schedule's version) is older than the truth, so it goes."""
     before = schedule_cache.version()
     own_redis.pause()
     try:
-        schedule_cache._bump_now()  # the schedule changes during the outage
+        with deliver():
+            schedule_cache.bump()  # the schedule changes during the outage
         during = schedule_cache.version()
         assert during != before
         assert caches["default"].is_down
@@ -178,17 +180,19 @@ def test_the_site_returns_to_redis_by_itself_and_forgets_what_changed_meanwhile(
 
 
 @pytest.mark.django_db
-def test_what_an_earlier_outage_left_in_the_database_cache_never_comes_back(own_redis):
+def test_what_an_earlier_outage_left_in_the_database_cache_never_comes_back(own_redis, deliver):
     cache.set("note", "before")
     own_redis.pause()
     try:
-        schedule_cache._bump_now()
+        with deliver():
+            schedule_cache.bump()
         first_outage = schedule_cache.version()
         cache.set("note", "written in the first outage")
     finally:
         own_redis.resume()
     back_on_redis()
-    schedule_cache._bump_now()
+    with deliver():
+        schedule_cache.bump()
     cache.delete("note")
     own_redis.pause()
     try:
@@ -223,14 +227,14 @@ def test_a_stamp_bumped_by_a_process_that_exited_during_the_outage_is_forgotten(
     own_redis.pause()
     try:
         other_process = RedisCache(own_redis.url, redis_cache(own_redis.url))
-        other_process.set(schedule_cache.VERSION_KEY, schedule_cache.new_version(), None)
+        other_process.set(schedule_cache.version.key, new_version(), None)
         assert other_process.is_down
     finally:
         own_redis.resume()
     del other_process
-    assert cache.get(schedule_cache.VERSION_KEY) == before  # stale until healed
+    assert cache.get(schedule_cache.version.key) == before  # stale until healed
     assert "heal_redis_cache" in run_due()
-    assert cache.get(schedule_cache.VERSION_KEY) is None
+    assert cache.get(schedule_cache.version.key) is None
     assert schedule_cache.version() != before
 
 

@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 
 from events.models import Event, Registration
@@ -129,31 +130,35 @@ def test_agenda_cards_learn_of_changed_join_options_at_once(client):
         assert "Moving platforms Demo Host ·" not in text(client.get("/events/"))
 
 
-def test_the_schedule_version_is_read_once_a_request_and_afresh_outside_one(client, monkeypatch):
+def test_the_schedule_version_is_read_once_a_request_and_afresh_outside_one(
+    client, monkeypatch, deliver
+):
     from events import cache as schedule_cache
+    from mentoring_hub import cache as cache_layer
 
     first = schedule_cache.version()
-    schedule_cache._bump_now()  # another process changed the schedule
-    assert schedule_cache.version() != first  # no request: nothing remembered
+    cache.set(schedule_cache.version.key, first + 1, timeout=None)  # another process
+    assert schedule_cache.version() == first + 1  # no request: nothing remembered
 
     reads = []
+    shared = cache_layer.cache
 
     class Counting:
         def __getattr__(self, name):
-            return getattr(schedule_cache.__dict__["_real"], name)
+            return getattr(shared, name)
 
         def get(self, key, *args):
             reads.append(key)
-            return schedule_cache.__dict__["_real"].get(key, *args)
+            return shared.get(key, *args)
 
-    monkeypatch.setitem(schedule_cache.__dict__, "_real", schedule_cache.cache)
-    monkeypatch.setattr(schedule_cache, "cache", Counting())
-    make_event()
+    monkeypatch.setattr(cache_layer, "cache", Counting())
+    with deliver():
+        make_event()  # committed: the request reads the shared stamp
     with time_machine.travel(datetime(2026, 12, 1, tzinfo=UTC), tick=False):
         assert client.get("/events/").status_code == 200  # page key, menus, platforms
-    assert reads.count(schedule_cache.VERSION_KEY) == 1
+    assert reads.count(schedule_cache.version.key) == 1
     schedule_cache.version()
-    assert reads.count(schedule_cache.VERSION_KEY) == 2  # after the request: read again
+    assert reads.count(schedule_cache.version.key) == 2  # after the request: read again
 
 
 def test_a_request_that_began_before_a_change_never_stores_old_data_under_it(db):
@@ -161,13 +166,11 @@ def test_a_request_that_began_before_a_change_never_stores_old_data_under_it(db)
 
     computed = []
     remembered = schedule_cache.per_version(lambda: computed.append(1) or len(computed))
-    schedule_cache._bump_now()
     newer = schedule_cache.version()
     assert remembered() == 1
-    cache_value = schedule_cache.cache.get(schedule_cache.VERSION_KEY)
-    schedule_cache.cache.set(schedule_cache.VERSION_KEY, newer - 1, None)  # an older view
+    cache.set(schedule_cache.version.key, newer - 1, timeout=None)  # an older view
     assert remembered() == 2  # computed for the older stamp...
-    schedule_cache.cache.set(schedule_cache.VERSION_KEY, cache_value, None)
+    cache.set(schedule_cache.version.key, newer, timeout=None)
     assert remembered() == 1  # ...without replacing what the newer one stored
 
 
