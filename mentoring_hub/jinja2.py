@@ -102,7 +102,6 @@ def environment(**options):
         get_language=translation.get_language,
         agenda_days=events_tags.agenda_days,
         month_weeks=events_tags.month_weeks,
-        options=events_tags.options,
     )
     env.filters.update(
         date=date,

@@ -180,15 +180,3 @@ def _grid_item(row, badges):
         f'<span class="month-grid__time">{escape(row.time_label)}</span> {escape(row.title)}</a>'
         f"{_badge(row, badges)}</li>"
     )
-
-
-@register.simple_tag
-def options(choices, selected):
-    """<option> elements for a filter menu (Django's widgets render a template each)."""
-    return mark_safe(  # noqa: S308 -- every value is escaped
-        "".join(
-            f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
-            f"{escape(str(label))}</option>"
-            for value, label in choices
-        )
-    )

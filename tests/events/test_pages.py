@@ -96,8 +96,10 @@ def test_markup_in_titles_hosts_and_summaries_is_shown_as_text(client):
             html = client.get(url).content.decode()
             assert script not in html, url
             assert "Title &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html, url
-            assert f'value="{host.slug}">Host &lt;script&gt;' in html  # the filter menu
-            assert "Host &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; Co" in html
+            # The filter menu, a Jinja2 template: its quotes as &#39;.
+            assert f'value="{host.slug}">Host &lt;script&gt;alert(&#39;x&#39;)' in html
+            if url == "/events/":  # a card (the grid's entries show no host)
+                assert "Host &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; Co" in html
         # The session page is a Jinja2 template: escaped by the engine (its quotes as &#39;).
         html = client.get(event.get_absolute_url()).content.decode()
         assert script not in html
