@@ -38,6 +38,7 @@ def home(request):
         request,
         "home.html",
         {"campaign": campaign, "sessions": sessions, "stories": stories, "guides": guides},
+        using="jinja2",
     )
 
 

@@ -1,13 +1,64 @@
-"""The schedule's filter menus, rendered from the filter form."""
+"""The lists of sessions and the filter menus: templates, one session card, menus
+rendered from the filter form."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 
 from events.forms import AgendaFilterForm
-from tests.factories import make_event, make_host
+from events.models import Event
+from tests.factories import make_campaign, make_event, make_host, make_join_option
 
 pytestmark = pytest.mark.django_db
+BEFORE = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def card(html, title):
+    """The <li> of the session card whose title is `title`."""
+    return re.search(
+        rf'<li class="[^"]*">(?:(?!</li>).)*>{re.escape(title)}</a>.*?</li>', html, re.S
+    )[0]
+
+
+def test_home_and_agenda_show_a_session_with_the_same_card(client):
+    campaign = make_campaign()
+    event = make_event(
+        campaign=campaign,
+        title="Called off",
+        summary="What it was about",
+        status=Event.Status.CANCELLED,
+        host=make_host(name="Blue Lab"),
+    )
+    make_join_option(event, platform="zoom_webinar")
+    with time_machine.travel(BEFORE, tick=False):
+        home = card(client.get("/").content.decode(), "Called off")
+        agenda = card(client.get("/events/").content.decode(), "Called off")
+    title = (
+        '<h3 class="event-card__title"><a href="/events/' + event.slug + '/">Called off</a>'
+        ' <span class="badge badge--cancelled">Cancelled</span></h3>'
+        '<p class="event-card__meta">Blue Lab · Zoom webinar</p>'
+    )
+    time = '<time datetime="2027-01-12T16:00:00+00:00" data-zone="America/New_York">'
+    assert agenda == (
+        f'<li class="event-card event-card--cancelled"><p class="event-card__time">{time}'
+        f"11 a.m. – noon EST</time></p>{title}"
+        '<p class="event-card__summary">What it was about</p></li>'
+    )
+    # On home, not grouped by day: the card names its day, in a grid of short cards.
+    assert home == (
+        '<li class="card event-card--cancelled"><p class="event-card__time">'
+        f"Tuesday, Jan. 12, 2027<br>{time}11 a.m. – noon EST</time></p>{title}</li>"
+    )
+
+
+def test_organisers_see_drafts_marked_on_home_as_on_the_agenda(organiser_client):
+    make_event(campaign=make_campaign(), title="Not yet public", status=Event.Status.DRAFT)
+    with time_machine.travel(BEFORE, tick=False):
+        for url in ("/", "/events/"):
+            html = organiser_client.get(url).content.decode()
+            assert 'Not yet public</a> <span class="badge">Draft</span></h3>' in html, url
 
 
 def options(html, name):
