@@ -22,7 +22,7 @@ class AgendaFilterForm(forms.Form):
     """The agenda's filters; the same ones narrow the feeds. Unknown values are
     reported on the page and ignored, never an error page."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=forms.SearchInput)
     campaign = forms.ModelChoiceField(
         label=_("Campaign"),
         queryset=Campaign.objects.all(),
@@ -42,7 +42,11 @@ class AgendaFilterForm(forms.Form):
         choices=[("", _("All platforms")), *JoinOption.Platform.choices],
         required=False,
     )
-    past = forms.BooleanField(label=_("Past sessions"), required=False)
+    past = forms.BooleanField(
+        label=_("Past sessions"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"value": "1"}),  # the links' `past=1`
+    )
     page = forms.IntegerField(
         required=False, min_value=1, max_value=100000, widget=forms.HiddenInput
     )
@@ -73,20 +77,16 @@ class AgendaFilterForm(forms.Form):
         return [str(self.fields[name].label or name) for name in self.errors]
 
     def menus(self):
-        """What the filter template needs: the choices (cheap value lists, not model
-        instances) and the values currently chosen."""
+        """The form, validated and ready to render as the filter menus
+        (templates/jinja2/events/includes/filters.html): the campaign and host menus list
+        menu_choices(), value lists kept per schedule version, rather than model
+        instances queried for every page. Validation still looks values up itself."""
         self.is_valid()
-        data = self.cleaned_data
-        return {
-            "q": data.get("q", ""),
-            "campaign": data["campaign"].slug if data.get("campaign") else "",
-            "host": data["host"].slug if data.get("host") else "",
-            "platform": data.get("platform", ""),
-            "past": data.get("past", False),
-            **menu_choices(),
-            "platforms": JoinOption.Platform.choices,
-            "ignored": self.ignored_fields,
-        }
+        lists = menu_choices()
+        for name, key in (("campaign", "campaigns"), ("host", "hosts")):
+            field = self.fields[name]
+            field.choices = [("", field.empty_label), *lists[key]]
+        return self
 
 
 @per_version

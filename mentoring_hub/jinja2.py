@@ -1,5 +1,6 @@
 """The Jinja2 environment for the busiest public pages (the schedule: agenda, month grid,
-session page) and for the site's header and footer, which every page shares.
+session page; and home, which shows the same session cards) and for the site's header
+and footer, which every page shares.
 
 Why a second template engine: on those pages Django's template language cost more than
 everything else the request did, and the same templates compiled by Jinja2 cost a fraction
@@ -13,7 +14,13 @@ from functools import lru_cache
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.template.defaultfilters import date, linebreaks_filter, urlencode
+from django.template.defaultfilters import (
+    capfirst,
+    date,
+    linebreaks_filter,
+    truncatechars,
+    urlencode,
+)
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
@@ -100,15 +107,15 @@ def environment(**options):
         url=url,
         site_links=site_links,
         get_language=translation.get_language,
-        agenda_days=events_tags.agenda_days,
-        month_weeks=events_tags.month_weeks,
-        options=events_tags.options,
     )
     env.filters.update(
         date=date,
+        capfirst=capfirst,
+        truncatechars=truncatechars,
         linebreaks=linebreaks_filter,
         urlencode=urlencode,
         long_date=events_tags.long_date,
+        day_number=events_tags.day_number,
         time_range=events_tags.time_range,
     )
     return env

@@ -40,6 +40,7 @@ def home(request):
         request,
         "home.html",
         {"campaign": campaign, "sessions": sessions, "stories": stories, "guides": guides},
+        using="jinja2",
     )
 
 

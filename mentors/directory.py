@@ -3,9 +3,7 @@
 from allauth.account.models import EmailAddress
 from django import forms
 from django.db.models import Exists, OuterRef, Q
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -23,40 +21,17 @@ def may_use_sensitive_filters(viewer):
     )
 
 
-class QuickSelect(forms.Select):
-    """A <select> whose options are joined in Python. Django renders each option
-    through a template of its own, which made the directory's long lists (career
-    fields, topics) most of the page's time."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], " selected" if option["selected"] else "", option["label"])
-                for _group, group_options, _index in widget["optgroups"]
-                for option in group_options
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options
-        )
-
-
 class DirectoryForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100, strip=True)
     career_field = forms.ModelChoiceField(
         label=_("Career field"),
         queryset=CareerField.objects.all(),
         required=False,
-        widget=QuickSelect,
     )
     topic = forms.ModelChoiceField(
         label=_("Can help with"),
         queryset=Topic.objects.filter(active=True),
         required=False,
-        widget=QuickSelect,
     )
     experience = forms.TypedChoiceField(
         label=_("Experience, at least"),
@@ -70,7 +45,6 @@ class DirectoryForm(forms.Form):
         queryset=Language.objects.all(),
         to_field_name="code",
         required=False,
-        widget=QuickSelect,
     )
     format = forms.ChoiceField(
         label=_("Meets by"), choices=[("", _("Any")), *Profile.Format.choices], required=False
