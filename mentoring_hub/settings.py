@@ -220,7 +220,8 @@ if REDIS_URL:
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Public pages for anonymous visitors are stored in the shared cache, keyed on the
-# schedule's version stamp (events/cache.py). Off only to measure the uncached path.
+# version stamp of what they show (the schedule's or the mentors'; mentoring_hub/cache.py).
+# Off only to measure the uncached path.
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", default=True)
 
 AUTH_PASSWORD_VALIDATORS = [
